@@ -1,0 +1,1 @@
+namespace Gateway.Actors; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+var app = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args).Build(); await app.RunAsync();

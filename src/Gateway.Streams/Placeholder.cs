@@ -1,0 +1,1 @@
+namespace Gateway.Streams; internal static class Placeholder {}
