@@ -1,0 +1,29 @@
+using Gateway.Streams.Upstream;
+
+namespace Gateway.Streams.Pipeline;
+
+/// <summary>Everything a model's pipeline needs to know about the model: where it is served and how to treat it.</summary>
+public sealed record ModelRoute
+{
+    /// <summary>The name clients send.</summary>
+    public required string ModelId { get; init; }
+
+    /// <summary>The name vLLM serves it under (<c>--served-model-name</c>).</summary>
+    public required string UpstreamModel { get; init; }
+
+    public required IReadOnlyList<UpstreamEndpoint> Endpoints { get; init; }
+
+    /// <summary>Tool-call parser family the gateway applies (<c>none</c> when the gateway does not parse).</summary>
+    public string ToolCallParser { get; init; } = "none";
+
+    /// <summary>vLLM itself parses tool calls (<c>--enable-auto-tool-choice</c>).</summary>
+    public bool UpstreamParsesTools { get; init; }
+
+    /// <summary>Requests relayed at once; more wait in the queue.</summary>
+    public int MaxInFlight { get; init; } = 64;
+
+    /// <summary>Requests that may wait for a slot before new ones are shed with 503.</summary>
+    public int MaxQueue { get; init; } = 256;
+
+    public bool RenamesModel => !string.Equals(ModelId, UpstreamModel, StringComparison.Ordinal);
+}

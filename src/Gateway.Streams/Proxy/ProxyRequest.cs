@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Akka;
+using Gateway.Streams.Relay;
+using Gateway.Streams.Upstream;
+
+namespace Gateway.Streams.Proxy;
+
+/// <summary>
+/// One client request travelling as an element through its model's long-lived pipeline. It carries its own
+/// response channel (<see cref="Outcome"/>) so the HTTP side never asks an actor, and a completion signal
+/// (<see cref="Release"/>) that frees the model's in-flight slot when the response is fully relayed.
+/// </summary>
+public sealed class ProxyRequest
+{
+    private readonly TaskCompletionSource<ProxyOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Done> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public required string ModelId { get; init; }
+
+    /// <summary>The vLLM path, e.g. <c>/v1/chat/completions</c>.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The client's JSON body, as read.</summary>
+    public required ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>The parsed body (owned by the HTTP side, alive until the request is released).</summary>
+    public JsonElement Json { get; init; }
+
+    public bool Stream { get; init; }
+
+    /// <summary>Identity the throttle charges (an API key's name, or a client address when auth is off).</summary>
+    public required string RateLimitKey { get; init; }
+
+    public required string RequestId { get; init; }
+
+    /// <summary>Fires when the client goes away.</summary>
+    public CancellationToken ClientAborted { get; init; }
+
+    /// <summary>The body to send upstream; stages that rewrite the request replace it.</summary>
+    public ReadOnlyMemory<byte> UpstreamBody { get; set; }
+
+    /// <summary>Set by the tool-call stage when the gateway parses tool calls out of this response.</summary>
+    public ResponseTransform? ResponseTransform { get; set; }
+
+    /// <summary>Set by the breaker stage: the replica this request goes to.</summary>
+    public UpstreamEndpoint? Endpoint { get; set; }
+
+    public Task<ProxyOutcome> Outcome => _outcome.Task;
+
+    /// <summary>Completes when the HTTP side is done with the response (or the request was rejected).</summary>
+    public Task<Done> Finished => _finished.Task;
+
+    public void Reject(GatewayError error)
+    {
+        _outcome.TrySetResult(new ProxyOutcome.Rejected(error));
+        _finished.TrySetResult(Done.Instance);
+    }
+
+    public void Respond(UpstreamResponse response) => _outcome.TrySetResult(new ProxyOutcome.Responded(response));
+
+    /// <summary>The response has been relayed (or abandoned): frees the in-flight slot.</summary>
+    public void Release() => _finished.TrySetResult(Done.Instance);
+}

@@ -1,0 +1,10 @@
+using Akka;
+using Akka.Streams.Dsl;
+using Gateway.Streams.Sse;
+
+namespace Gateway.Streams.Relay;
+
+/// <summary>How a response is rewritten on its way back: whole (plain JSON) or event by event (SSE).</summary>
+public sealed record ResponseTransform(
+    Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> Plain,
+    Func<Flow<SseEvent, SseEvent, NotUsed>> Stream);

@@ -1,0 +1,84 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Gateway.Streams.Sse;
+
+/// <summary>
+/// Turns upstream body bytes, split anywhere, into complete <see cref="SseEvent"/>s. Byte-level, so events
+/// and multi-byte UTF-8 characters split across TCP reads come out whole.
+/// </summary>
+public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>, SseEvent>>
+{
+    private readonly Inlet<ReadOnlyMemory<byte>> _in = new("sseFraming.in");
+    private readonly Outlet<SseEvent> _out = new("sseFraming.out");
+
+    public SseFramingStage() => Shape = new FlowShape<ReadOnlyMemory<byte>, SseEvent>(_in, _out);
+
+    public override FlowShape<ReadOnlyMemory<byte>, SseEvent> Shape { get; }
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : InAndOutGraphStageLogic
+    {
+        private readonly SseFramingStage _stage;
+        private readonly SseEventParser _parser = new();
+        private readonly List<SseEvent> _parsed = [];
+        private readonly Queue<SseEvent> _pending = new();
+
+        public Logic(SseFramingStage stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            SetHandler(stage._in, this);
+            SetHandler(stage._out, this);
+        }
+
+        public override void OnPush()
+        {
+            _parser.Feed(Grab(_stage._in).Span, _parsed);
+            foreach (var e in _parsed)
+            {
+                _pending.Enqueue(e);
+            }
+
+            _parsed.Clear();
+            if (_pending.Count == 0)
+            {
+                Pull(_stage._in);
+                return;
+            }
+
+            Push(_stage._out, _pending.Dequeue());
+        }
+
+        public override void OnPull()
+        {
+            if (_pending.Count > 0)
+            {
+                Push(_stage._out, _pending.Dequeue());
+                if (_pending.Count == 0 && IsClosed(_stage._in))
+                {
+                    CompleteStage();
+                }
+
+                return;
+            }
+
+            if (IsClosed(_stage._in))
+            {
+                CompleteStage();
+                return;
+            }
+
+            Pull(_stage._in);
+        }
+
+        public override void OnUpstreamFinish()
+        {
+            if (_pending.Count == 0)
+            {
+                CompleteStage();
+            }
+        }
+    }
+}

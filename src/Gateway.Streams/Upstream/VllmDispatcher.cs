@@ -1,0 +1,137 @@
+using System.Net.Http.Headers;
+using Akka;
+using Gateway.Streams.Proxy;
+
+namespace Gateway.Streams.Upstream;
+
+/// <summary>
+/// Sends one admitted request to its replica and waits for the response headers: the only phase the circuit
+/// breaker judges. Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
+/// </summary>
+public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    /// <summary>Dispatches and returns a task that completes when the request's in-flight slot may be reused.</summary>
+    public Task<Done> DispatchAsync(ProxyRequest request)
+    {
+        if (request.Endpoint is null)
+        {
+            request.Reject(GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1));
+            return request.Finished;
+        }
+
+        _ = SendAsync(request, request.Endpoint);
+        return request.Finished;
+    }
+
+    private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(request.ClientAborted);
+        cts.CancelAfter(requestTimeout);
+        endpoint.Enter();
+        var handedOver = false;
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
+            var content = new ReadOnlyMemoryContent(request.UpstreamBody);
+            content.Headers.ContentType = JsonContentType;
+            message.Content = content;
+            message.Headers.TryAddWithoutValidation("X-Request-ID", request.RequestId);
+            if (request.Stream)
+            {
+                message.Headers.Accept.ParseAdd("text/event-stream");
+            }
+
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                endpoint.Breaker.RecordSuccess();
+                handedOver = true;
+                request.Respond(new UpstreamResponse(response, cts, endpoint, endpoint.Leave, request.ClientAborted));
+                return;
+            }
+
+            using (response)
+            {
+                var body = await ReadBoundedAsync(response, cts.Token).ConfigureAwait(false);
+                if (status >= 500)
+                {
+                    endpoint.Breaker.RecordFailure();
+                }
+                else
+                {
+                    endpoint.Breaker.RecordSuccess();
+                }
+
+                request.Reject(UpstreamErrorMapper.FromStatus(status, body, RetryAfterSeconds(response)));
+            }
+        }
+        catch (OperationCanceledException) when (request.ClientAborted.IsCancellationRequested)
+        {
+            endpoint.Breaker.RecordAbandoned();
+            request.Reject(ClientClosed);
+        }
+        catch (OperationCanceledException)
+        {
+            endpoint.Breaker.RecordFailure();
+            request.Reject(GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."));
+        }
+        catch (HttpRequestException e)
+        {
+            endpoint.Breaker.RecordFailure();
+            request.Reject(GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(e)}"));
+        }
+        catch (Exception e)
+        {
+            endpoint.Breaker.RecordFailure();
+            request.Reject(GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"));
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                endpoint.Leave();
+                cts.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>
+    public static GatewayError ClientClosed { get; } = new(499, "The client closed the request.", "client_closed", "client_closed_request");
+
+    private static string Describe(HttpRequestException e) =>
+        e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
+
+    private static int? RetryAfterSeconds(HttpResponseMessage response)
+    {
+        var retry = response.Headers.RetryAfter;
+        if (retry?.Delta is { } delta)
+        {
+            return Math.Max(1, (int)Math.Ceiling(delta.TotalSeconds));
+        }
+
+        return null;
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var buffer = new byte[MaxErrorBodyBytes];
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return buffer[..total];
+    }
+}

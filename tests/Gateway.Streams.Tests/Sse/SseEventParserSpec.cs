@@ -1,0 +1,112 @@
+using System.Text;
+using Gateway.Streams.Sse;
+
+namespace Gateway.Streams.Tests.Sse;
+
+public class SseEventParserSpec
+{
+    private const string Stream =
+        "data: {\"choices\":[{\"delta\":{\"content\":\"héllo 世界 🎉\"}}]}\n\n" +
+        ": keep-alive comment\n\n" +
+        "event: message\nid: 7\ndata: {\"a\":1}\n\n" +
+        "data: line one\ndata: line two\n\n" +
+        "data: [DONE]\n\n";
+
+    private static readonly string[] Expected =
+    [
+        "{\"choices\":[{\"delta\":{\"content\":\"héllo 世界 🎉\"}}]}",
+        "{\"a\":1}",
+        "line one\nline two",
+        "[DONE]",
+    ];
+
+    private static List<string> Parse(IEnumerable<byte[]> chunks)
+    {
+        var parser = new SseEventParser();
+        var events = new List<SseEvent>();
+        foreach (var chunk in chunks)
+        {
+            parser.Feed(chunk, events);
+        }
+
+        return events.Select(e => Encoding.UTF8.GetString(e.Data.Span)).ToList();
+    }
+
+    [Fact]
+    public void Parses_a_whole_stream_in_one_chunk()
+    {
+        Assert.Equal(Expected, Parse([Encoding.UTF8.GetBytes(Stream)]));
+    }
+
+    [Fact]
+    public void Gives_the_same_events_when_split_at_every_byte_boundary()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+        for (var split = 1; split < bytes.Length; split++)
+        {
+            Assert.Equal(Expected, Parse([bytes[..split], bytes[split..]]));
+        }
+    }
+
+    [Fact]
+    public void Gives_the_same_events_when_fed_one_byte_at_a_time()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+        Assert.Equal(Expected, Parse(bytes.Select(b => new[] { b })));
+    }
+
+    [Fact]
+    public void Keeps_multi_byte_characters_split_across_chunks_intact()
+    {
+        var bytes = Encoding.UTF8.GetBytes("data: 🎉世\n\n");
+        // Split inside the 4-byte emoji and inside the 3-byte CJK character.
+        var events = Parse([bytes[..8], bytes[8..11], bytes[11..]]);
+        Assert.Equal(["🎉世"], events);
+    }
+
+    [Theory]
+    [InlineData("data: x\r\n\r\ndata: y\r\n\r\n")]
+    [InlineData("data: x\r\rdata: y\r\r")]
+    [InlineData("data:x\n\ndata:y\n\n")]
+    public void Accepts_every_line_ending(string stream)
+    {
+        var bytes = Encoding.UTF8.GetBytes(stream);
+        for (var split = 1; split < bytes.Length; split++)
+        {
+            Assert.Equal(["x", "y"], Parse([bytes[..split], bytes[split..]]));
+        }
+    }
+
+    [Fact]
+    public void Does_not_dispatch_an_event_that_never_ended()
+    {
+        var parser = new SseEventParser();
+        var events = new List<SseEvent>();
+        parser.Feed("data: {\"partial\":"u8, events);
+        Assert.Empty(events);
+        Assert.True(parser.HasPartialEvent);
+    }
+
+    [Fact]
+    public void Refuses_an_event_larger_than_the_limit()
+    {
+        var parser = new SseEventParser(maxEventBytes: 16);
+        Assert.Throws<SseProtocolException>(() => parser.Feed("data: 0123456789abcdefghij\n\n"u8, []));
+    }
+
+    [Fact]
+    public void Recognises_done_and_in_band_error_events()
+    {
+        Assert.True(new SseEvent("[DONE]"u8.ToArray()).IsDone);
+        Assert.True(new SseEvent("{\"error\": {\"message\":\"x\"}}"u8.ToArray()).IsError);
+        Assert.True(new SseEvent("{ \"error\":{}}"u8.ToArray()).IsError);
+        Assert.False(new SseEvent("{\"choices\":[],\"error\":1}"u8.ToArray()).IsError);
+        Assert.False(new SseEvent("{\"id\":\"x\"}"u8.ToArray()).IsDone);
+    }
+
+    [Fact]
+    public void Frames_events_the_way_vllm_does()
+    {
+        Assert.Equal("data: {\"a\":1}\n\n", Encoding.UTF8.GetString(SseFraming.Frame("{\"a\":1}"u8)));
+    }
+}
