@@ -15,6 +15,9 @@ namespace Gateway.Streams.Relay;
 /// </summary>
 public static class StreamingRelay
 {
+    // No prefetch between stages: a client that stops reading stops the upstream reads almost at once.
+    private static readonly Attributes MinimalBuffers = Attributes.CreateInputBuffer(1, 1);
+
     public static async Task<RelayResult> RunAsync(
         UpstreamResponse response,
         ResponseTransform? transform,
@@ -34,7 +37,9 @@ public static class StreamingRelay
         {
             await events
                 .TakeWhile(e => !e.IsDone, inclusive: true)
-                .RunWith(Sink.ForEachAsync<SseEvent>(1, e => WriteEventAsync(client, e, state, ct)), materializer)
+                .ToMaterialized(Sink.ForEachAsync<SseEvent>(1, e => WriteEventAsync(client, e, state, ct)), Keep.Right)
+                .WithAttributes(MinimalBuffers)
+                .Run(materializer)
                 .ConfigureAwait(false);
             result = state.SawDone || state.SawError ? RelayResult.Completed : RelayResult.UpstreamTruncated;
         }

@@ -1,1 +1,0 @@
-namespace Gateway.Streams; internal static class Placeholder {}

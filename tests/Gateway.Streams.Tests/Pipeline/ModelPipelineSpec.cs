@@ -1,0 +1,235 @@
+using System.Net;
+using Akka.Streams;
+using Gateway.Streams.Breaker;
+using Gateway.Streams.Limits;
+using Gateway.Streams.Pipeline;
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Tests.Support;
+using Gateway.Streams.Upstream;
+
+namespace Gateway.Streams.Tests.Pipeline;
+
+public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static ModelRoute Route(int maxInFlight = 4, int maxQueue = 16, string upstreamModel = "m", UpstreamCircuitBreaker? breaker = null) => new()
+    {
+        ModelId = "m",
+        UpstreamModel = upstreamModel,
+        Endpoints = [new UpstreamEndpoint(new Uri("http://upstream.test/"), breaker ?? new UpstreamCircuitBreaker(5, TimeSpan.FromSeconds(30)))],
+        MaxInFlight = maxInFlight,
+        MaxQueue = maxQueue,
+    };
+
+    private ModelPipeline Materialize(ModelRoute route, FakeUpstreamHandler handler, IRateLimiter? limiter = null) =>
+        ModelPipeline.Materialize(route, limiter ?? UnlimitedRateLimiter.Instance, new VllmDispatcher(new HttpClient(handler), TimeSpan.FromSeconds(30)), Sys.Materializer());
+
+    [Fact]
+    public async Task A_request_flows_through_to_the_upstream_and_its_response_comes_back()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.OK, "{\"ok\":true}")));
+        var pipeline = Materialize(Route(), handler);
+        var request = Requests.Chat();
+
+        Assert.True(pipeline.TryEnqueue(request));
+        var outcome = await request.Outcome.WaitAsync(Wait);
+
+        var responded = Assert.IsType<ProxyOutcome.Responded>(outcome);
+        using var response = responded.Response;
+        Assert.Equal("{\"ok\":true}", await response.Message.Content.ReadAsStringAsync());
+        var sent = Assert.Single(handler.Received);
+        Assert.Equal("/v1/chat/completions", sent.Path);
+        Assert.Equal(request.RequestId, sent.RequestId);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(request.Body.Span), sent.Body);
+        request.Release();
+    }
+
+    [Fact]
+    public async Task The_model_name_is_mapped_to_the_upstream_name_and_other_fields_pass_untouched()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}")));
+        var pipeline = Materialize(Route(upstreamModel: "Qwen/Qwen2.5-7B"), handler);
+        var request = Requests.Chat(extra: "\"top_k\":5,\"guided_json\":{\"type\":\"object\"},\"chat_template_kwargs\":{\"x\":true}");
+
+        pipeline.TryEnqueue(request);
+        var responded = Assert.IsType<ProxyOutcome.Responded>(await request.Outcome.WaitAsync(Wait));
+        responded.Response.Dispose();
+
+        var body = Assert.Single(handler.Received).Body;
+        Assert.Contains("\"model\":\"Qwen/Qwen2.5-7B\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"top_k\":5", body, StringComparison.Ordinal);
+        Assert.Contains("\"guided_json\":{\"type\":\"object\"}", body, StringComparison.Ordinal);
+        Assert.Contains("\"chat_template_kwargs\":{\"x\":true}", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_throttle_answers_429_with_retry_after_once_the_key_is_spent()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}")));
+        var limiter = new TokenBucketRateLimiter(2, 100, TimeSpan.FromHours(1), new ManualTimeProvider());
+        var pipeline = Materialize(Route(), handler, limiter);
+
+        var outcomes = new List<ProxyOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            var request = Requests.Chat();
+            pipeline.TryEnqueue(request);
+            var outcome = await request.Outcome.WaitAsync(Wait);
+            (outcome as ProxyOutcome.Responded)?.Response.Dispose();
+            request.Release();
+            outcomes.Add(outcome);
+        }
+
+        var rejected = Assert.IsType<ProxyOutcome.Rejected>(outcomes[2]);
+        Assert.Equal(429, rejected.Error.Status);
+        Assert.Equal("rate_limit_exceeded", rejected.Error.Code);
+        Assert.True(rejected.Error.RetryAfterSeconds >= 1);
+        Assert.Equal(2, handler.Received.Count);
+    }
+
+    [Fact]
+    public async Task In_flight_requests_never_exceed_the_admission_bound()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new FakeUpstreamHandler(async (_, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}");
+        });
+        var pipeline = Materialize(Route(maxInFlight: 2, maxQueue: 32), handler);
+        var requests = Enumerable.Range(0, 6).Select(_ => Requests.Chat()).ToList();
+        requests.ForEach(r => Assert.True(pipeline.TryEnqueue(r)));
+
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 2), Wait);
+        await Task.Delay(200);
+        Assert.Equal(2, handler.Received.Count);
+
+        release.SetResult();
+        foreach (var request in requests)
+        {
+            var outcome = await request.Outcome.WaitAsync(Wait);
+            ((ProxyOutcome.Responded)outcome).Response.Dispose();
+            request.Release();
+        }
+
+        Assert.Equal(6, handler.Received.Count);
+        Assert.Equal(2, handler.MaxActive);
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_new_requests_at_once()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new FakeUpstreamHandler(async (_, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}");
+        });
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 2), handler);
+        Assert.True(pipeline.TryEnqueue(Requests.Chat()));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+
+        var accepted = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            accepted += pipeline.TryEnqueue(Requests.Chat()) ? 1 : 0;
+        }
+
+        // The queue holds maxQueue waiting requests (plus at most a few already pulled into the stages).
+        Assert.InRange(accepted, 2, 6);
+        release.SetResult();
+    }
+
+    [Fact]
+    public async Task An_open_breaker_fails_fast_with_503_and_retry_after()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.InternalServerError, "")));
+        var breaker = new UpstreamCircuitBreaker(2, TimeSpan.FromSeconds(30));
+        var pipeline = Materialize(Route(breaker: breaker), handler);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            var request = Requests.Chat();
+            pipeline.TryEnqueue(request);
+            statuses.Add(((ProxyOutcome.Rejected)await request.Outcome.WaitAsync(Wait)).Error.Status);
+        }
+
+        Assert.Equal([502, 502, 503, 503], statuses);
+        Assert.Equal(2, handler.Received.Count);
+        Assert.Equal(CircuitState.Open, breaker.State);
+    }
+
+    [Fact]
+    public async Task Upstream_client_errors_keep_their_status_and_message()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(
+            HttpStatusCode.BadRequest,
+            "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}")));
+        var pipeline = Materialize(Route(), handler);
+        var request = Requests.Chat();
+        pipeline.TryEnqueue(request);
+
+        var rejected = Assert.IsType<ProxyOutcome.Rejected>(await request.Outcome.WaitAsync(Wait));
+        Assert.Equal(400, rejected.Error.Status);
+        Assert.Equal("upstream_client_error", rejected.Error.Code);
+        Assert.Equal("This model's maximum context length is 8192 tokens.", rejected.Error.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_upstream_gives_502_upstream_unavailable()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
+        var pipeline = Materialize(Route(), handler);
+        var request = Requests.Chat();
+        pipeline.TryEnqueue(request);
+
+        var rejected = Assert.IsType<ProxyOutcome.Rejected>(await request.Outcome.WaitAsync(Wait));
+        Assert.Equal(502, rejected.Error.Status);
+        Assert.Equal("upstream_unavailable", rejected.Error.Code);
+        Assert.Contains("not reachable", rejected.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_whose_client_left_while_queued_is_never_sent()
+    {
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}")));
+        var pipeline = Materialize(Route(), handler);
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        var request = Requests.Chat(aborted: gone.Token);
+        pipeline.TryEnqueue(request);
+
+        var rejected = Assert.IsType<ProxyOutcome.Rejected>(await request.Outcome.WaitAsync(Wait));
+        Assert.Equal(499, rejected.Error.Status);
+        Assert.Empty(handler.Received);
+    }
+
+    [Fact]
+    public async Task Closing_the_pipeline_answers_the_queued_requests()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new FakeUpstreamHandler(async (_, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}");
+        });
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 8), handler);
+        var requests = Enumerable.Range(0, 8).Select(_ => Requests.Chat()).ToList();
+        requests.ForEach(r => pipeline.TryEnqueue(r));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+
+        pipeline.Close(GatewayError.Overloaded("shutting down", 1));
+        release.SetResult();
+
+        foreach (var request in requests)
+        {
+            var outcome = await request.Outcome.WaitAsync(Wait);
+            (outcome as ProxyOutcome.Responded)?.Response.Dispose();
+            request.Release();
+        }
+
+        Assert.False(pipeline.TryEnqueue(Requests.Chat()));
+    }
+}

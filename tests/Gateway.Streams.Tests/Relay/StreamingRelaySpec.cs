@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text;
+using Akka.Streams;
+using Gateway.Streams.Breaker;
+using Gateway.Streams.Relay;
+using Gateway.Streams.Tests.Support;
+using Gateway.Streams.Upstream;
+
+namespace Gateway.Streams.Tests.Relay;
+
+public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
+{
+    private const string Body =
+        "data: {\"choices\":[{\"delta\":{\"content\":\"Grüße \"}}]}\n\n" +
+        "data: {\"choices\":[{\"delta\":{\"content\":\"🎉\"}}]}\n\n" +
+        "data: [DONE]\n\n";
+
+    private static UpstreamResponse Response(Stream body, CancellationToken clientAborted = default)
+    {
+        var message = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+        message.Content.Headers.ContentType = new("text/event-stream");
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        var endpoint = new UpstreamEndpoint(new Uri("http://upstream.test/"), new UpstreamCircuitBreaker(5, TimeSpan.FromSeconds(30)));
+        return new UpstreamResponse(message, cts, endpoint, () => { }, clientAborted);
+    }
+
+    private static IEnumerable<byte[]> Split(string text, int size)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        for (var i = 0; i < bytes.Length; i += size)
+        {
+            yield return bytes[i..Math.Min(bytes.Length, i + size)];
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    public async Task Relays_every_event_in_vllm_framing_whatever_the_read_sizes(int readSize)
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split(Body, readSize)));
+
+        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+
+        Assert.Equal(RelayResult.Completed, result);
+        Assert.Equal(Body, client.Text);
+        Assert.Equal(3, client.Flushes);
+    }
+
+    [Fact]
+    public async Task Ends_a_truncated_stream_with_an_error_event_and_one_done()
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split("data: {\"a\":1}\n\ndata: {\"b\":", 5)));
+
+        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+
+        Assert.Equal(RelayResult.UpstreamTruncated, result);
+        Assert.StartsWith("data: {\"a\":1}\n\ndata: {\"error\":{", client.Text, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"upstream_unavailable\"", client.Text, StringComparison.Ordinal);
+        Assert.EndsWith("\n\ndata: [DONE]\n\n", client.Text, StringComparison.Ordinal);
+        Assert.Equal(1, CountDone(client.Text));
+    }
+
+    [Fact]
+    public async Task Reports_an_upstream_read_failure_in_band()
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split("data: {\"a\":1}\n\n", 64), new IOException("connection reset")));
+
+        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+
+        Assert.Equal(RelayResult.UpstreamFailed, result);
+        Assert.Contains("data: {\"error\":", client.Text, StringComparison.Ordinal);
+        Assert.Equal(1, CountDone(client.Text));
+    }
+
+    [Fact]
+    public async Task Passes_an_upstream_in_band_error_through_without_adding_another()
+    {
+        const string upstream = "data: {\"error\": {\"message\": \"boom\", \"type\": \"BadRequestError\", \"param\": null, \"code\": 400}}\n\ndata: [DONE]\n\n";
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split(upstream, 10)));
+
+        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+
+        Assert.Equal(RelayResult.Completed, result);
+        Assert.Equal(upstream, client.Text);
+    }
+
+    [Fact]
+    public async Task Ignores_anything_the_upstream_sends_after_done()
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split(Body + "data: {\"late\":1}\n\ndata: [DONE]\n\n", 11)));
+
+        await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+
+        Assert.Equal(Body, client.Text);
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_stops_the_relay_and_closes_the_upstream_body()
+    {
+        using var clientGone = new CancellationTokenSource();
+        var endless = new ChunkedStream(Enumerable.Repeat(Encoding.UTF8.GetBytes("data: {\"x\":1}\n\n"), 1_000_000));
+        var writes = 0;
+        var client = new RecordingClientWriter
+        {
+            BeforeWrite = async () =>
+            {
+                if (++writes == 5)
+                {
+                    await clientGone.CancelAsync();
+                }
+            },
+        };
+        using var response = Response(endless, clientGone.Token);
+
+        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer()).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RelayResult.ClientAborted, result);
+        Assert.True(endless.Disposed);
+        Assert.InRange(endless.Reads, 5, 50);
+    }
+
+    [Fact]
+    public async Task A_slow_client_slows_the_upstream_reads()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endless = new ChunkedStream(Enumerable.Repeat(Encoding.UTF8.GetBytes("data: {\"x\":1}\n\n"), 1_000_000));
+        var client = new RecordingClientWriter { BeforeWrite = () => gate.Task };
+        using var clientGone = new CancellationTokenSource();
+        using var response = Response(endless, clientGone.Token);
+
+        var relay = StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+        await Task.Delay(500);
+
+        // Nothing was written, so only the first read (and at most a small prefetch) happened.
+        Assert.InRange(endless.Reads, 1, 4);
+        await clientGone.CancelAsync();
+        Assert.Equal(RelayResult.ClientAborted, await relay.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static int CountDone(string text) => text.Split("data: [DONE]\n\n").Length - 1;
+}
