@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text;
+
+namespace Gateway.Actors.Tests.Routing;
+
+/// <summary>An in-memory vLLM whose health and model list the test changes while the router probes it.</summary>
+public sealed class ScriptedUpstream : HttpMessageHandler
+{
+    public volatile bool Healthy = true;
+    public volatile string ServedModel = "m";
+    public volatile bool Down;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (Down)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "refused");
+        }
+
+        var path = request.RequestUri!.AbsolutePath;
+        var response = path switch
+        {
+            "/health" => new HttpResponseMessage(Healthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable),
+            "/v1/models" => Json($$"""{"object":"list","data":[{"id":"{{ServedModel}}","object":"model","owned_by":"vllm","max_model_len":4096}]}"""),
+            _ => Json("""{"id":"chatcmpl-1","object":"chat.completion","choices":[]}"""),
+        };
+        return Task.FromResult(response);
+    }
+
+    private static HttpResponseMessage Json(string json) =>
+        new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+}
