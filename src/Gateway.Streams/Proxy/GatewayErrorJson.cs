@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Gateway.Streams.Proxy;
@@ -6,9 +7,12 @@ namespace Gateway.Streams.Proxy;
 /// <summary>Writes <see cref="GatewayError"/> as the OpenAI error envelope.</summary>
 public static class GatewayErrorJson
 {
+    // Messages quote model names with ` and ': keep them readable instead of \u0060-escaped.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(IBufferWriter<byte> output, GatewayError error)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, Options);
         writer.WriteStartObject();
         writer.WriteStartObject("error");
         writer.WriteString("message", error.Message);

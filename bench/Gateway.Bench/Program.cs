@@ -1,0 +1,21 @@
+using Gateway.Bench;
+
+// Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|http|all] [--requests N] [--seconds S] [--concurrency C]
+var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
+}
+
+var concurrency = Option("--concurrency", 32);
+if (mode is "pipeline" or "all")
+{
+    await PipelineBench.RunAsync(Option("--requests", 200_000), concurrency);
+    Console.WriteLine();
+}
+
+if (mode is "http" or "all")
+{
+    await HttpBench.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 10)), concurrency);
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+
+namespace Gateway.Host.Configuration;
+
+/// <summary>
+/// Start-up validation of <see cref="GatewaySettings"/>: one line per problem, each naming the key
+/// (<c>SERVER_PORT (Gateway:Server:Port) must be between 1 and 65535, got 70000.</c>). An empty list means valid.
+/// </summary>
+public static class GatewaySettingsValidator
+{
+    /// <summary>
+    /// Longest accepted duration, in seconds: about 24.8 days, the most a <c>CancellationTokenSource</c> or
+    /// <c>Task.Delay</c> accepts, so a huge value fails here rather than on the first request.
+    /// </summary>
+    public const double MaxSeconds = int.MaxValue / 1000;
+
+    /// <summary>Every problem found, in a stable order; empty when the settings are usable.</summary>
+    public static IReadOnlyList<string> Validate(GatewaySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = new List<string>();
+        string Key(string key) => settings.DescribeKey(key);
+
+        ValidateServer(settings, problems, Key);
+        ValidateAuth(settings, problems, Key);
+
+        Positive(problems, Key("Gateway:RateLimit:RequestsPerMinute"), settings.RateLimit.RequestsPerMinute);
+        Positive(problems, Key("Gateway:RateLimit:MaxKeys"), settings.RateLimit.MaxKeys);
+        Seconds(problems, Key("Gateway:RateLimit:IdleEvictSeconds"), settings.RateLimit.IdleEvictSeconds);
+
+        Positive(problems, Key("Gateway:CircuitBreaker:FailureThreshold"), settings.CircuitBreaker.FailureThreshold);
+        Seconds(problems, Key("Gateway:CircuitBreaker:CooldownSeconds"), settings.CircuitBreaker.CooldownSeconds);
+
+        Seconds(problems, Key("Gateway:Upstream:RequestTimeoutSeconds"), settings.Upstream.RequestTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:ProbeIntervalSeconds"), settings.Upstream.ProbeIntervalSeconds);
+        Seconds(problems, Key("Gateway:Upstream:ProbeTimeoutSeconds"), settings.Upstream.ProbeTimeoutSeconds);
+
+        if (!GatewayLogLevel.TryParse(settings.LogLevel, out _))
+        {
+            problems.Add($"{Key("Gateway:LogLevel")} must be one of {string.Join(", ", GatewayLogLevel.Names)} (any case), got '{settings.LogLevel}'.");
+        }
+
+        ValidateModels(settings, problems, Key);
+        return problems;
+    }
+
+    private static void ValidateServer(GatewaySettings settings, List<string> problems, Func<string, string> key)
+    {
+        var server = settings.Server;
+        if (string.IsNullOrWhiteSpace(server.Host))
+        {
+            problems.Add($"{key("Gateway:Server:Host")} must not be empty.");
+        }
+        else if (!server.IsLoopback && settings.AuthDisabled)
+        {
+            problems.Add(
+                $"{key("Gateway:Server:Host")} is '{server.Host}', which is not a loopback address, but neither " +
+                $"{key("Gateway:Auth:BearerToken")} nor Gateway:Auth:Keys is set; refusing to expose an unauthenticated " +
+                "gateway. Set BEARER_TOKEN or configure keys, or bind to 127.0.0.1.");
+        }
+
+        if (server.Port is < 1 or > 65535)
+        {
+            problems.Add(Invariant($"{key("Gateway:Server:Port")} must be between 1 and 65535, got {server.Port}."));
+        }
+
+        if (server.MaxRequestBodyBytes <= 0)
+        {
+            problems.Add(Invariant($"{key("Gateway:Server:MaxRequestBodyBytes")} must be greater than 0, got {server.MaxRequestBodyBytes}."));
+        }
+
+        if (!double.IsFinite(server.DrainTimeoutSeconds) || server.DrainTimeoutSeconds < 0 || server.DrainTimeoutSeconds > MaxSeconds)
+        {
+            problems.Add(Invariant($"{key("Gateway:Server:DrainTimeoutSeconds")} must be between 0 and {MaxSeconds} seconds, got {server.DrainTimeoutSeconds}."));
+        }
+    }
+
+    private static void ValidateAuth(GatewaySettings settings, List<string> problems, Func<string, string> key)
+    {
+        var token = settings.Auth.BearerToken;
+        if (!string.IsNullOrEmpty(token) && token.Any(char.IsWhiteSpace))
+        {
+            problems.Add($"{key("Gateway:Auth:BearerToken")} must not contain whitespace.");
+        }
+
+        var modelIds = settings.Models.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < settings.Auth.Keys.Count; i++)
+        {
+            var apiKey = settings.Auth.Keys[i];
+            var path = Invariant($"Gateway:Auth:Keys:{i}");
+            if (string.IsNullOrWhiteSpace(apiKey.Key))
+            {
+                problems.Add($"{key(path + ":Key")} must not be empty.");
+            }
+            else if (apiKey.Key.Any(char.IsWhiteSpace))
+            {
+                problems.Add($"{key(path + ":Key")} must not contain whitespace.");
+            }
+            else if (!seen.TryAdd(apiKey.Key, i))
+            {
+                problems.Add(Invariant($"{key(path + ":Key")} repeats the key of Gateway:Auth:Keys:{seen[apiKey.Key]}; keys must be unique."));
+            }
+
+            for (var j = 0; j < apiKey.AllowedModels.Count; j++)
+            {
+                var model = apiKey.AllowedModels[j];
+                if (!modelIds.Contains(model))
+                {
+                    problems.Add(Invariant($"{key($"{path}:AllowedModels:{j}")} names model '{model}', which is not configured (configured: {string.Join(", ", modelIds)})."));
+                }
+            }
+        }
+    }
+
+    private static void ValidateModels(GatewaySettings settings, List<string> problems, Func<string, string> key)
+    {
+        var simulated = settings.Simulated;
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < settings.Models.Count; i++)
+        {
+            var model = settings.Models[i];
+            var path = Invariant($"Gateway:Models:{i}");
+
+            if (string.IsNullOrWhiteSpace(model.Id))
+            {
+                problems.Add($"{key(path + ":Id")} must not be empty.");
+            }
+            else if (!ids.TryAdd(model.Id, i))
+            {
+                problems.Add(Invariant($"{key(path + ":Id")} '{model.Id}' duplicates Gateway:Models:{ids[model.Id]}:Id; model ids must be unique."));
+            }
+
+            if (!ToolCallParserNames.IsKnown(model.ToolCallParser))
+            {
+                problems.Add($"{key(path + ":ToolCallParser")} must be one of {string.Join(", ", ToolCallParserNames.All)}, got '{model.ToolCallParser}'.");
+            }
+
+            if (model.MaxInFlight <= 0)
+            {
+                problems.Add(Invariant($"{key(path + ":MaxInFlight")} must be greater than 0, got {model.MaxInFlight}."));
+            }
+
+            if (model.MaxQueue < 0)
+            {
+                problems.Add(Invariant($"{key(path + ":MaxQueue")} must be 0 or more, got {model.MaxQueue}."));
+            }
+
+            if (model.MaxModelLen <= 0)
+            {
+                problems.Add(Invariant($"{key(path + ":MaxModelLen")} must be greater than 0, got {model.MaxModelLen}."));
+            }
+
+            if (!simulated && model.Upstreams.Count == 0)
+            {
+                problems.Add(
+                    $"{key(path + ":Upstreams")} is empty while other models have upstreams; give every model at least " +
+                    "one upstream URL, or none at all to run the embedded simulator.");
+            }
+
+            var urls = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var j = 0; j < model.Upstreams.Count; j++)
+            {
+                var urlKey = key(Invariant($"{path}:Upstreams:{j}"));
+                var url = model.Upstreams[j];
+                var problem = UpstreamUrlValidator.Validate(urlKey, url);
+                if (problem is not null)
+                {
+                    problems.Add(problem);
+                }
+                else if (!urls.Add(UpstreamUrlValidator.NormalizeBaseUrl(url)))
+                {
+                    problems.Add($"{urlKey} lists '{url}' twice for model '{model.Id}'.");
+                }
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.DefaultModelId))
+        {
+            problems.Add($"{key("Gateway:DefaultModelId")} must not be empty.");
+        }
+        else if (settings.Models.Count > 0 && !ids.ContainsKey(settings.DefaultModelId))
+        {
+            problems.Add($"{key("Gateway:DefaultModelId")} is '{settings.DefaultModelId}', which is not a configured model id (configured: {string.Join(", ", ids.Keys)}).");
+        }
+    }
+
+    private static void Positive(List<string> problems, string key, long value)
+    {
+        if (value <= 0)
+        {
+            problems.Add(Invariant($"{key} must be greater than 0, got {value}."));
+        }
+    }
+
+    private static void Seconds(List<string> problems, string key, double value)
+    {
+        if (!double.IsFinite(value) || value <= 0 || value > MaxSeconds)
+        {
+            problems.Add(Invariant($"{key} must be greater than 0 and at most {MaxSeconds} seconds, got {value}."));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

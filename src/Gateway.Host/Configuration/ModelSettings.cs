@@ -1,0 +1,33 @@
+namespace Gateway.Host.Configuration;
+
+/// <summary>One model the gateway serves (<c>Gateway:Models:N</c>).</summary>
+public sealed class ModelSettings
+{
+    /// <summary>The name clients send in <c>model</c>. Non-empty, unique, case-sensitive.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The name vLLM serves (<c>--served-model-name</c>). <see cref="GatewayConfiguration.Bind"/> sets it to <see cref="Id"/> when empty.</summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>
+    /// Base URLs of the vLLM replicas, e.g. <c>http://127.0.0.1:18000</c>, without <c>/v1</c>
+    /// (<see cref="GatewayConfiguration.Bind"/> strips a trailing <c>/v1</c> or <c>/</c>).
+    /// Empty on every model means simulated mode (see <see cref="GatewaySettings.Simulated"/>).
+    /// </summary>
+    public List<string> Upstreams { get; set; } = [];
+
+    /// <summary>The gateway-side tool-call parser; one of <see cref="ToolCallParserNames.All"/>. Legacy <c>TOOL_CALL_PARSER</c>.</summary>
+    public string ToolCallParser { get; set; } = ToolCallParserNames.None;
+
+    /// <summary>True when vLLM runs with <c>--enable-auto-tool-choice</c> and returns parsed tool calls itself.</summary>
+    public bool UpstreamParsesTools { get; set; }
+
+    /// <summary>Admission bound: requests sent upstream at once for this model (&gt; 0).</summary>
+    public int MaxInFlight { get; set; } = 64;
+
+    /// <summary>Requests waiting beyond <see cref="MaxInFlight"/> before new ones are shed (&gt;= 0).</summary>
+    public int MaxQueue { get; set; } = 256;
+
+    /// <summary>Context length, prompt plus output, in tokens (&gt; 0).</summary>
+    public int MaxModelLen { get; set; } = 8192;
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Host.Configuration;
+
+/// <summary>Timeouts and health probing shared by every upstream (<c>Gateway:Upstream</c>).</summary>
+public sealed class UpstreamSettings
+{
+    /// <summary>Whole-request timeout towards vLLM (&gt; 0). Legacy <c>VLLM_REQUEST_TIMEOUT_S</c>.</summary>
+    public double RequestTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Interval between active health probes of each replica (&gt; 0).</summary>
+    public double ProbeIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Timeout of one health probe (&gt; 0).</summary>
+    public double ProbeTimeoutSeconds { get; set; } = 2;
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Gateway.Actors.Routing;
+using Gateway.Host.Configuration;
+using Gateway.Host.Hosting;
+using Gateway.Host.Http;
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Relay;
+using Gateway.Streams.Upstream;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gateway.Host.Endpoints;
+
+/// <summary>
+/// The HTTP edge of every relayed route: read and check the body, find the model, hand the request to the
+/// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
+/// response channel; no actor is asked anything.
+/// </summary>
+public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, GatewaySettings settings)
+{
+    public async Task HandleAsync(HttpContext context, ProxyRoute route)
+    {
+        var ct = context.RequestAborted;
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            var (read, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.Server.MaxRequestBodyBytes, ct);
+            if (tooLarge is not null)
+            {
+                context.Response.Headers.Connection = "close";
+                await ErrorResponses.WriteAsync(context, tooLarge);
+                return;
+            }
+
+            body = read;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body could not be read: {e.Message}", null, "invalid_body"));
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException e)
+        {
+            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body is not valid JSON: {e.Message}", null, "invalid_json"));
+            return;
+        }
+
+        using (document)
+        {
+            await HandleParsedAsync(context, route, body, document.RootElement, ct);
+        }
+    }
+
+    private async Task HandleParsedAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonElement root, CancellationToken ct)
+    {
+        if (RequestValidator.Validate(root, route, out var model, out var stream) is { } invalid)
+        {
+            await ErrorResponses.WriteAsync(context, invalid);
+            return;
+        }
+
+        context.Items[RequestItems.Model] = model;
+        if (!catalog.TryGet(model, out var handle))
+        {
+            await ErrorResponses.WriteAsync(context, new GatewayError(404, $"The model `{model}` does not exist.", "invalid_request_error", "model_not_found", "model"));
+            return;
+        }
+
+        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
+        if (identity is not null && !identity.MayUse(model))
+        {
+            await ErrorResponses.WriteAsync(context, new GatewayError(403, $"This API key may not use the model `{model}`.", "permission_error", "model_not_allowed", "model"));
+            return;
+        }
+
+        var request = new ProxyRequest
+        {
+            ModelId = model,
+            Path = route.Path,
+            Body = body,
+            Json = root,
+            Stream = stream,
+            RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            RequestId = (string)context.Items[RequestItems.RequestId]!,
+            ClientAborted = ct,
+        };
+
+        if (handle.TryEnqueue(request) is { } shed)
+        {
+            await ErrorResponses.WriteAsync(context, shed);
+            return;
+        }
+
+        ProxyOutcome outcome;
+        try
+        {
+            outcome = await request.Outcome.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Abandon(request);
+            return;
+        }
+
+        switch (outcome)
+        {
+            case ProxyOutcome.Rejected { Error.Status: 499 }:
+                return;
+            case ProxyOutcome.Rejected rejected:
+                await ErrorResponses.WriteAsync(context, rejected.Error);
+                return;
+            case ProxyOutcome.Responded responded:
+                using (responded.Response)
+                {
+                    try
+                    {
+                        await RelayAsync(context, request, responded.Response);
+                    }
+                    finally
+                    {
+                        request.Release();
+                    }
+                }
+
+                return;
+        }
+    }
+
+    private async Task RelayAsync(HttpContext context, ProxyRequest request, UpstreamResponse upstream)
+    {
+        var response = context.Response;
+        var isEventStream = upstream.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        if (request.Stream && isEventStream)
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/event-stream; charset=utf-8";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            try
+            {
+                await response.StartAsync(upstream.Token);
+            }
+            catch (Exception) when (upstream.ClientAborted)
+            {
+                context.Items[RequestItems.Relay] = RelayResult.ClientAborted;
+                return;
+            }
+
+            var result = await StreamingRelay.RunAsync(upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer);
+            context.Items[RequestItems.Relay] = result;
+            return;
+        }
+
+        var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform);
+        if (error is not null)
+        {
+            if (error.Status != 499)
+            {
+                await ErrorResponses.WriteAsync(context, error);
+            }
+
+            return;
+        }
+
+        response.StatusCode = (int)upstream.Message.StatusCode;
+        response.ContentType = upstream.ContentType ?? "application/json";
+        response.ContentLength = body.Length;
+        try
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted);
+            context.Items[RequestItems.Relay] = RelayResult.Completed;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Items[RequestItems.Relay] = RelayResult.ClientAborted;
+        }
+    }
+
+    /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
+    private static void Abandon(ProxyRequest request) =>
+        request.Outcome.ContinueWith(
+            static (t, state) =>
+            {
+                if (t.Result is ProxyOutcome.Responded responded)
+                {
+                    responded.Response.Dispose();
+                }
+
+                ((ProxyRequest)state!).Release();
+            },
+            request,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+}

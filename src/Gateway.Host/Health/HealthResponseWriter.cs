@@ -1,0 +1,58 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Gateway.Host.Health;
+
+/// <summary>
+/// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready", "checks":{...}, "models":{...}}</c>,
+/// so an operator sees which model is not ready and why.
+/// </summary>
+public static class HealthResponseWriter
+{
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        var ok = report.Status == HealthStatus.Healthy;
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        writer.WriteString("status", ok ? "ready" : "unready");
+        writer.WriteStartObject("checks");
+        foreach (var (name, entry) in report.Entries)
+        {
+            writer.WriteStartObject(name);
+            writer.WriteString("status", entry.Status.ToString());
+            if (entry.Description is { } description)
+            {
+                writer.WriteString("description", description);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        var models = report.Entries.Values.SelectMany(e => e.Data).Where(d => d.Value is ModelReadinessReport).ToList();
+        if (models.Count > 0)
+        {
+            writer.WriteStartObject("models");
+            foreach (var (model, value) in models)
+            {
+                var readiness = (ModelReadinessReport)value;
+                writer.WriteStartObject(model);
+                writer.WriteBoolean("ready", readiness.Ready);
+                writer.WriteString("reason", readiness.Reason);
+                if (readiness.CheckedAt is { } at)
+                {
+                    writer.WriteString("checked_at", at);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+}

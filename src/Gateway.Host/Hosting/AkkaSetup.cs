@@ -1,0 +1,38 @@
+using Akka.Hosting;
+using Gateway.Actors.Routing;
+using Gateway.Host.Health;
+
+namespace Gateway.Host.Hosting;
+
+/// <summary>The actor system: Serilog-bridged logging, the model registry and its routers, and the health checks.</summary>
+public static class AkkaSetup
+{
+    public const string LivenessTag = "liveness";
+    public const string ReadinessTag = "ready";
+
+    public static IServiceCollection AddGatewayActors(this IServiceCollection services, Akka.Event.LogLevel logLevel)
+    {
+        services.AddHealthChecks();
+        services.AddAkka("gateway", (builder, provider) =>
+        {
+            var runtime = provider.GetRequiredService<GatewayRuntime>();
+            builder
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = logLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithActorSystemLivenessCheck(tags: [LivenessTag])
+                .WithHealthCheck("models", new ModelReadinessCheck(runtime.Catalog), tags: [ReadinessTag])
+                .WithActors((system, registry) =>
+                {
+                    var models = system.ActorOf(
+                        ModelRegistryActor.Props(runtime.Catalog, runtime.RateLimiter, runtime.Dispatcher, runtime.Probe, runtime.ProbeInterval),
+                        "model-registry");
+                    registry.Register<ModelRegistryActor>(models);
+                });
+        });
+        return services;
+    }
+}

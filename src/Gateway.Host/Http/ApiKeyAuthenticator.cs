@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Gateway.Host.Http;
+
+/// <summary>An authenticated caller: its key's name (never the key) and the models it may use (empty = all).</summary>
+public sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> AllowedModels)
+{
+    public bool MayUse(string model) => AllowedModels.Count == 0 || AllowedModels.Contains(model);
+}
+
+/// <summary>
+/// Bearer-token check against many keys. Keys are held only as SHA-256 digests; a presented token is hashed
+/// and looked up by digest, then confirmed with a constant-time comparison, so the time taken says nothing
+/// about how much of a key was right.
+/// </summary>
+public sealed class ApiKeyAuthenticator
+{
+    private readonly Dictionary<string, (byte[] Digest, ApiKeyIdentity Identity)> _byDigest = new(StringComparer.Ordinal);
+
+    public ApiKeyAuthenticator(IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels)> keys)
+    {
+        foreach (var (key, name, allowed) in keys)
+        {
+            var digest = Digest(key);
+            var hex = Convert.ToHexString(digest);
+            // An unnamed key is known by a digest prefix in logs: stable, and useless for recovering the key.
+            var label = string.IsNullOrEmpty(name) ? "key-" + hex[..8].ToLowerInvariant() : name;
+            _byDigest[hex] = (digest, new ApiKeyIdentity(label, allowed.ToHashSet(StringComparer.Ordinal)));
+        }
+    }
+
+    public bool Enabled => _byDigest.Count > 0;
+
+    public AuthResult Authenticate(string? authorization)
+    {
+        const string Prefix = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return AuthResult.Missing;
+        }
+
+        var token = authorization.AsSpan(Prefix.Length).Trim();
+        if (token.IsEmpty)
+        {
+            return AuthResult.Invalid;
+        }
+
+        var digest = Digest(token);
+        if (_byDigest.TryGetValue(Convert.ToHexString(digest), out var entry) && CryptographicOperations.FixedTimeEquals(digest, entry.Digest))
+        {
+            return new AuthResult(AuthOutcome.Ok, entry.Identity);
+        }
+
+        return AuthResult.Invalid;
+    }
+
+    private static byte[] Digest(ReadOnlySpan<char> key)
+    {
+        var bytes = Encoding.UTF8.GetBytes(key.ToArray());
+        return SHA256.HashData(bytes);
+    }
+}
+
+public enum AuthOutcome
+{
+    Ok,
+    Missing,
+    Invalid,
+}
+
+public sealed record AuthResult(AuthOutcome Outcome, ApiKeyIdentity? Identity)
+{
+    public static AuthResult Missing { get; } = new(AuthOutcome.Missing, null);
+
+    public static AuthResult Invalid { get; } = new(AuthOutcome.Invalid, null);
+}

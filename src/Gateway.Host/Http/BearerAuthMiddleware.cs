@@ -1,0 +1,36 @@
+using Gateway.Streams.Proxy;
+
+namespace Gateway.Host.Http;
+
+/// <summary>
+/// Requires a valid bearer key on every route except the probes and metrics. With no key configured
+/// (loopback-only dev mode, enforced by configuration validation) every caller passes.
+/// </summary>
+public sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
+{
+    public const string IdentityItem = "gateway.identity";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!authenticator.Enabled || IsOpenPath(context.Request.Path))
+        {
+            return next(context);
+        }
+
+        var result = authenticator.Authenticate(context.Request.Headers.Authorization);
+        switch (result.Outcome)
+        {
+            case AuthOutcome.Ok:
+                context.Items[IdentityItem] = result.Identity;
+                context.Items[RequestItems.KeyName] = result.Identity!.Name;
+                return next(context);
+            case AuthOutcome.Missing:
+                return ErrorResponses.WriteAsync(context, new GatewayError(401, "Missing bearer token: send 'Authorization: Bearer <key>'.", "authentication_error", "missing_bearer_token"));
+            default:
+                return ErrorResponses.WriteAsync(context, new GatewayError(401, "Invalid bearer token.", "authentication_error", "invalid_bearer_token"));
+        }
+    }
+
+    public static bool IsOpenPath(PathString path) =>
+        path.Equals("/health", StringComparison.Ordinal) || path.Equals("/ready", StringComparison.Ordinal) || path.Equals("/metrics", StringComparison.Ordinal);
+}

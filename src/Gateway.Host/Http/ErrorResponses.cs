@@ -1,0 +1,29 @@
+using System.Globalization;
+using Gateway.Streams.Proxy;
+
+namespace Gateway.Host.Http;
+
+/// <summary>Writes a <see cref="GatewayError"/> as an OpenAI-style JSON error response.</summary>
+public static class ErrorResponses
+{
+    public static Task WriteAsync(HttpContext context, GatewayError error)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        if (error.RetryAfterSeconds is { } retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        }
+
+        context.Items[RequestItems.ErrorCode] = error.Code;
+        var body = GatewayErrorJson.ToBytes(error);
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+}

@@ -1,0 +1,11 @@
+namespace Gateway.Host.Http;
+
+/// <summary>Keys of the per-request facts the access log reports.</summary>
+public static class RequestItems
+{
+    public const string RequestId = "gateway.request_id";
+    public const string Model = "gateway.model";
+    public const string KeyName = "gateway.key";
+    public const string ErrorCode = "gateway.error_code";
+    public const string Relay = "gateway.relay";
+}

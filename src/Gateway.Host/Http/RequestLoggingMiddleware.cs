@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Gateway.Streams.Relay;
+
+namespace Gateway.Host.Http;
+
+/// <summary>One structured log line per request, written when the response (or the stream) has ended. Never logs headers or bodies.</summary>
+public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var items = context.Items;
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var relay = items.TryGetValue(RequestItems.Relay, out var r) && r is RelayResult result ? result.ToString() : null;
+            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+            logger.LogInformation(
+                "{Method} {Path} {Status} {ElapsedMs:0.0} ms model={Model} key={Key} code={ErrorCode} relay={Relay} request_id={RequestId}",
+                context.Request.Method,
+                Sanitize(context.Request.Path.Value),
+                status,
+                elapsed,
+                items.TryGetValue(RequestItems.Model, out var model) ? model : null,
+                items.TryGetValue(RequestItems.KeyName, out var key) ? key : null,
+                items.TryGetValue(RequestItems.ErrorCode, out var code) ? code : null,
+                relay,
+                items.TryGetValue(RequestItems.RequestId, out var id) ? id : null);
+        }
+    }
+
+    /// <summary>Control characters in a path would forge log lines.</summary>
+    private static string? Sanitize(string? path) =>
+        path is null || !path.AsSpan().ContainsAnyInRange('\0', '\u001f') ? path : string.Create(path.Length, path, (span, p) =>
+        {
+            for (var i = 0; i < p.Length; i++)
+            {
+                span[i] = char.IsControl(p[i]) ? '\uFFFD' : p[i];
+            }
+        });
+}

@@ -1,0 +1,214 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Simulator;
+
+/// <summary>
+/// Runs planned choices against the wire, plain or streaming, with the simulated timing: the first engine step after
+/// TTFT, one step per token after that (ITL). Streaming sends headers at once, then nothing until the first step,
+/// then per step one event per choice (chat: the role chunk rides with the first step), the finish chunk(s), the
+/// usage chunk if asked, and <c>data: [DONE]</c>.
+/// </summary>
+internal static class GenerationRunner
+{
+    /// <summary>Time for the transport to put flushed bytes on the wire before a simulated abort.</summary>
+    private static readonly TimeSpan AbortDrainDelay = TimeSpan.FromMilliseconds(50);
+
+    public static async Task<RequestOutcome> RunAsync(
+        HttpContext context, SimulatorState state, GenerationRequest request, GenerationPlan[] plans, int[] promptTokens, IGenerationWireFormat format)
+    {
+        var metrics = request.Metrics;
+        if (await RequestLifecycle.QueueAndFailuresAsync(context, state, request.Control, metrics) is RequestOutcome early)
+        {
+            return early;
+        }
+
+        metrics.EnterRunning(promptTokens.Sum());
+        var finished = new bool[plans.Length];
+        try
+        {
+            var run = new Run(context, state, request, plans, promptTokens, format, finished);
+            return request.Stream ? await run.StreamAsync() : await run.PlainAsync();
+        }
+        catch (Exception e) when (RequestLifecycle.IsClientGone(e, context))
+        {
+            return RequestOutcome.AbortedByClient;
+        }
+        finally
+        {
+            metrics.ExitRunning();
+            foreach (var done in finished)
+            {
+                if (!done)
+                {
+                    metrics.Finished(FinishReasons.Abort);
+                }
+            }
+        }
+    }
+
+    private sealed class Run(
+        HttpContext context, SimulatorState state, GenerationRequest request, GenerationPlan[] plans, int[] promptTokens, IGenerationWireFormat format, bool[] finished)
+    {
+        private readonly CancellationToken _ct = context.RequestAborted;
+        private readonly VllmSimControl _control = request.Control;
+        private readonly int _ttftMs = request.Control.TtftMs ?? state.Options.TtftMs;
+        private readonly int _itlMs = request.Control.ItlMs ?? state.Options.ItlMs;
+
+        public async Task<RequestOutcome> PlainAsync()
+        {
+            var steps = plans.Max(p => p.Steps);
+            await RequestLifecycle.DelayAsync(_ttftMs + ((long)_itlMs * (steps - 1)), _ct);
+            if (_control.FailAfterChunks is not null)
+            {
+                context.Abort();
+                return RequestOutcome.Failed;
+            }
+
+            var usage = new TokenUsage(promptTokens.Sum(), plans.Sum(p => p.CompletionTokens));
+            var delivered = await JsonResponses.WriteAsync(
+                context,
+                StatusCodes.Status200OK,
+                (format, request, plans, usage),
+                static (writer, s) => s.format.WriteResponse(writer, s.request, s.plans, s.usage));
+            if (!delivered)
+            {
+                return RequestOutcome.AbortedByClient;
+            }
+
+            for (var i = 0; i < plans.Length; i++)
+            {
+                request.Metrics.AddGenerationTokens(plans[i].CompletionTokens);
+                request.Metrics.Finished(plans[i].FinishReason);
+                finished[i] = true;
+            }
+
+            return RequestOutcome.Completed;
+        }
+
+        public async Task<RequestOutcome> StreamAsync()
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = SseStream.ContentType;
+            using var sse = new SseStream(response.BodyWriter);
+
+            // Headers go out now; the body stays silent until the first engine step, as vLLM's does during prefill.
+            await response.StartAsync(_ct);
+            if (!await sse.FlushAsync(_ct))
+            {
+                return RequestOutcome.AbortedByClient;
+            }
+
+            await RequestLifecycle.DelayAsync(_ttftMs, _ct);
+            var steps = plans.Max(p => p.Steps);
+            for (var step = 0; step < steps; step++)
+            {
+                if (step > 0)
+                {
+                    await RequestLifecycle.DelayAsync(_itlMs, _ct);
+                }
+
+                for (var choice = 0; choice < plans.Length; choice++)
+                {
+                    var plan = plans[choice];
+                    if (step >= plan.Steps)
+                    {
+                        continue;
+                    }
+
+                    if (step == 0 && format.HasRoleChunk)
+                    {
+                        if (await InterruptAsync(sse) is RequestOutcome interrupted)
+                        {
+                            return interrupted;
+                        }
+
+                        format.WriteRoleChunk(sse.BeginEvent(), request, choice, request.ContinuousUsage ? new TokenUsage(promptTokens[choice], 0) : null);
+                        if (!await sse.EndEventAsync(_ct))
+                        {
+                            return RequestOutcome.AbortedByClient;
+                        }
+                    }
+
+                    if (await InterruptAsync(sse) is RequestOutcome stopped)
+                    {
+                        return stopped;
+                    }
+
+                    var last = step == plan.Pieces.Length;
+                    var text = last ? plan.FinalText : plan.Pieces[step];
+                    var generated = last ? plan.CompletionTokens : step + 1;
+                    format.WriteDeltaChunk(
+                        sse.BeginEvent(),
+                        request,
+                        choice,
+                        text.Span,
+                        last ? plan : null,
+                        request.ContinuousUsage ? new TokenUsage(promptTokens[choice], generated) : null);
+                    if (!await sse.EndEventAsync(_ct))
+                    {
+                        return RequestOutcome.AbortedByClient;
+                    }
+
+                    request.Metrics.AddGenerationTokens(last ? plan.CompletionTokens - step : 1);
+                    if (last)
+                    {
+                        request.Metrics.Finished(plan.FinishReason);
+                        finished[choice] = true;
+                    }
+                }
+            }
+
+            if (request.IncludeUsage)
+            {
+                if (await InterruptAsync(sse) is RequestOutcome interrupted)
+                {
+                    return interrupted;
+                }
+
+                var usage = new TokenUsage(promptTokens.Sum(), plans.Sum(p => p.CompletionTokens));
+                format.WriteUsageChunk(sse.BeginEvent(), request, usage);
+                if (!await sse.EndEventAsync(_ct))
+                {
+                    return RequestOutcome.AbortedByClient;
+                }
+            }
+
+            if (await InterruptAsync(sse) is RequestOutcome beforeDone)
+            {
+                return beforeDone;
+            }
+
+            return await sse.WriteDoneAsync(_ct) ? RequestOutcome.Completed : RequestOutcome.AbortedByClient;
+        }
+
+        /// <summary>
+        /// Applies <c>fail_after_chunks</c> (abort the connection, no [DONE]) and <c>error_after_chunks</c> (vLLM's
+        /// mid-stream error event, then [DONE]) once that many events are out. Null: go on.
+        /// </summary>
+        private async ValueTask<RequestOutcome?> InterruptAsync(SseStream sse)
+        {
+            if (_control.FailAfterChunks is int failAfter && sse.EventsWritten >= failAfter)
+            {
+                await sse.FlushAsync(_ct);
+
+                // FlushAsync only hands the bytes to Kestrel's transport; Abort() drops whatever it has not yet
+                // written to the socket. Give it a moment so the client really receives the chunks before the cut.
+                await Task.Delay(AbortDrainDelay, _ct);
+                context.Abort();
+                return RequestOutcome.Failed;
+            }
+
+            if (_control.ErrorAfterChunks is int errorAfter && sse.EventsWritten >= errorAfter)
+            {
+                // 2025 releases report every exception inside the generator as BadRequestError/400.
+                var error = VllmErrors.BadRequest(_control.FailMessage ?? $"Simulated mid-stream error (vllm_sim.error_after_chunks={errorAfter})");
+                await sse.WriteEventAsync(VllmErrors.StreamErrorPayload(state.Options.LegacyErrorEnvelope, error), _ct);
+                await sse.WriteDoneAsync(_ct);
+                return RequestOutcome.Failed;
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Simulator;
+
+/// <summary><c>GET /v1/models</c>: one vLLM model card per served name (§1.2); <c>created</c> and permission ids are fresh per call.</summary>
+internal static class ModelsHandler
+{
+    public static Task HandleAsync(HttpContext context, SimulatorState state) =>
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, state, static (w, s) => Write(w, s)).AsTask();
+
+    private static void Write(Utf8JsonWriter writer, SimulatorState state)
+    {
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        writer.WriteStartObject();
+        writer.WriteString(WireNames.Object, WireNames.List);
+        writer.WriteStartArray(WireNames.Data);
+        foreach (var model in state.Options.Models)
+        {
+            writer.WriteStartObject();
+            PyJson.WriteString(writer, WireNames.Id, model);
+            writer.WriteString(WireNames.Object, "model");
+            writer.WriteNumber(WireNames.Created, created);
+            writer.WriteString("owned_by", "vllm");
+            writer.WritePropertyName("root");
+            PyJson.WriteStringValue(writer, model);
+            writer.WriteNull("parent");
+            writer.WriteNumber("max_model_len", state.Options.MaxModelLen);
+            writer.WriteStartArray("permission");
+            writer.WriteStartObject();
+            writer.WriteString(WireNames.Id, "modelperm-" + Guid.NewGuid().ToString("N"));
+            writer.WriteString(WireNames.Object, "model_permission");
+            writer.WriteNumber(WireNames.Created, created);
+            writer.WriteBoolean("allow_create_engine", false);
+            writer.WriteBoolean("allow_sampling", true);
+            writer.WriteBoolean("allow_logprobs", true);
+            writer.WriteBoolean("allow_search_indices", false);
+            writer.WriteBoolean("allow_view", true);
+            writer.WriteBoolean("allow_fine_tuning", false);
+            writer.WriteString("organization", "*");
+            writer.WriteNull("group");
+            writer.WriteBoolean("is_blocking", false);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace Gateway.Simulator;
+
+/// <summary>
+/// Per-request control object <c>vllm_sim</c> in the request body (a real vLLM ignores unknown fields; the gateway
+/// forwards it untouched). Every field is optional:
+/// <list type="bullet">
+/// <item><c>output</c> (string): the exact raw text the model emits; finish_reason <c>stop</c> once it is all out
+/// (<c>length</c> if an explicit max_tokens cuts it).</item>
+/// <item><c>chunk_chars</c> (int ≥ 1): pieces of that many UTF-16 units per delta instead of the default tokenizer split.</item>
+/// <item><c>ttft_ms</c>, <c>itl_ms</c> (int ≥ 0): override the server's delays for this request.</item>
+/// <item><c>hang_ms</c> (int ≥ 0): wait this long before anything is sent (the request is "waiting" in the queue).</item>
+/// <item><c>fail_status</c> (int 400–599): answer at once with this status and a vLLM error body
+/// (<c>fail_message</c> overrides the message; <c>fail_empty_body: true</c> sends no body, like a dead engine's 500).</item>
+/// <item><c>fail_after_chunks</c> (int ≥ 0): streaming: after that many SSE events, abort the connection (no [DONE]);
+/// plain: abort the connection instead of answering.</item>
+/// <item><c>error_after_chunks</c> (int ≥ 0): streaming: after that many SSE events, send vLLM's mid-stream error
+/// event and <c>[DONE]</c>.</item>
+/// </list>
+/// </summary>
+internal sealed record VllmSimControl
+{
+    public const string FieldName = "vllm_sim";
+
+    public static readonly VllmSimControl None = new();
+
+    public string? Output { get; init; }
+
+    public int? ChunkChars { get; init; }
+
+    public int? TtftMs { get; init; }
+
+    public int? ItlMs { get; init; }
+
+    public int HangMs { get; init; }
+
+    public int? FailStatus { get; init; }
+
+    public string? FailMessage { get; init; }
+
+    public bool FailEmptyBody { get; init; }
+
+    public int? FailAfterChunks { get; init; }
+
+    public int? ErrorAfterChunks { get; init; }
+
+    /// <summary>Reads <c>vllm_sim</c> from a request body; absent or null gives <see cref="None"/>.</summary>
+    public static bool TryParse(JsonElement body, out VllmSimControl control, out VllmError? error)
+    {
+        control = None;
+        if (!JsonFields.TryGetObject(body, FieldName, FieldName, out var element, out error))
+        {
+            return false;
+        }
+
+        if (element is not JsonElement sim)
+        {
+            return true;
+        }
+
+        if (!JsonFields.TryGetString(sim, "output", "vllm_sim.output", out var output, out error)
+            || !TryGetInt(sim, "chunk_chars", 1, int.MaxValue, out var chunkChars, out error)
+            || !TryGetInt(sim, "ttft_ms", 0, int.MaxValue, out var ttft, out error)
+            || !TryGetInt(sim, "itl_ms", 0, int.MaxValue, out var itl, out error)
+            || !TryGetInt(sim, "hang_ms", 0, int.MaxValue, out var hang, out error)
+            || !TryGetInt(sim, "fail_status", 400, 599, out var failStatus, out error)
+            || !JsonFields.TryGetString(sim, "fail_message", "vllm_sim.fail_message", out var failMessage, out error)
+            || !JsonFields.TryGetBool(sim, "fail_empty_body", "vllm_sim.fail_empty_body", out var failEmptyBody, out error)
+            || !TryGetInt(sim, "fail_after_chunks", 0, int.MaxValue, out var failAfter, out error)
+            || !TryGetInt(sim, "error_after_chunks", 0, int.MaxValue, out var errorAfter, out error))
+        {
+            return false;
+        }
+
+        control = new VllmSimControl
+        {
+            Output = output,
+            ChunkChars = chunkChars,
+            TtftMs = ttft,
+            ItlMs = itl,
+            HangMs = hang ?? 0,
+            FailStatus = failStatus,
+            FailMessage = failMessage,
+            FailEmptyBody = failEmptyBody ?? false,
+            FailAfterChunks = failAfter,
+            ErrorAfterChunks = errorAfter,
+        };
+        return true;
+    }
+
+    private static bool TryGetInt(JsonElement sim, string name, int min, int max, out int? value, out VllmError? error)
+    {
+        var path = FieldName + "." + name;
+        if (!JsonFields.TryGetInt(sim, name, path, out value, out error))
+        {
+            return false;
+        }
+
+        if (value is int v && (v < min || v > max))
+        {
+            error = VllmErrors.Validation(
+                "value_error",
+                VllmErrors.Location(path),
+                max == int.MaxValue ? $"Input should be greater than or equal to {min}" : $"Input should be between {min} and {max}");
+            return false;
+        }
+
+        return true;
+    }
+}

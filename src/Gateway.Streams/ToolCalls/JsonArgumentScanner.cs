@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Gateway.Streams.ToolCalls;
+
+internal enum ScanStatus
+{
+    /// <summary>A complete value: <c>end</c> is just past it.</summary>
+    Complete,
+
+    /// <summary>The text ends before the value does; more text may complete it.</summary>
+    Incomplete,
+
+    /// <summary>The text cannot be this value: <c>end</c> is where that became certain.</summary>
+    Invalid,
+}
+
+/// <summary>
+/// Finds where a JSON object or array ends (brackets matched, strings and escapes respected, characters outside
+/// strings restricted to what JSON allows), and turns decoded call objects into compact argument JSON.
+/// </summary>
+internal static class JsonArgumentScanner
+{
+    private static readonly SearchValues<char> Interesting = SearchValues.Create("\"{}[]");
+
+    /// <summary>Scans the object or array that starts at <paramref name="start"/> (which must be <c>{</c> or <c>[</c>).</summary>
+    public static ScanStatus ScanValue(ReadOnlySpan<char> text, int start, out int end)
+    {
+        Span<char> initialStack = stackalloc char[64];
+        var stack = initialStack;
+        char[]? rented = null;
+        var depth = 0;
+        var position = start;
+        try
+        {
+            while (position < text.Length)
+            {
+                var c = text[position];
+                switch (c)
+                {
+                    case '{':
+                    case '[':
+                        if (depth == stack.Length)
+                        {
+                            var larger = ArrayPool<char>.Shared.Rent(stack.Length * 2);
+                            stack.CopyTo(larger);
+                            if (rented is not null)
+                            {
+                                ArrayPool<char>.Shared.Return(rented);
+                            }
+
+                            rented = larger;
+                            stack = larger;
+                        }
+
+                        stack[depth++] = c == '{' ? '}' : ']';
+                        position++;
+                        break;
+                    case '}':
+                    case ']':
+                        if (depth == 0 || stack[depth - 1] != c)
+                        {
+                            end = position;
+                            return ScanStatus.Invalid;
+                        }
+
+                        depth--;
+                        position++;
+                        if (depth == 0)
+                        {
+                            end = position;
+                            return ScanStatus.Complete;
+                        }
+
+                        break;
+                    case '"':
+                        position = SkipString(text, position + 1);
+                        if (position < 0)
+                        {
+                            end = text.Length;
+                            return ScanStatus.Incomplete;
+                        }
+
+                        break;
+                    default:
+                        if (!IsAllowedOutsideString(c))
+                        {
+                            end = position;
+                            return ScanStatus.Invalid;
+                        }
+
+                        // Runs of ordinary characters (numbers, literals, separators) up to the next structural one.
+                        var next = text[position..].IndexOfAny(Interesting);
+                        var run = next < 0 ? text[position..] : text.Slice(position, next);
+                        for (var i = 0; i < run.Length; i++)
+                        {
+                            if (!IsAllowedOutsideString(run[i]))
+                            {
+                                end = position + i;
+                                return ScanStatus.Invalid;
+                            }
+                        }
+
+                        position += run.Length;
+                        break;
+                }
+            }
+
+            end = text.Length;
+            return ScanStatus.Incomplete;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Returns the index just past the closing quote of a string whose body starts at <paramref name="position"/>, or -1.</summary>
+    private static int SkipString(ReadOnlySpan<char> text, int position)
+    {
+        while (true)
+        {
+            var next = text[position..].IndexOfAny('"', '\\');
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            position += next;
+            if (text[position] == '"')
+            {
+                return position + 1;
+            }
+
+            position += 2; // a backslash escapes the next character
+            if (position > text.Length)
+            {
+                return -1;
+            }
+        }
+    }
+
+    private static bool IsAllowedOutsideString(char c) => c switch
+    {
+        ' ' or '\t' or '\n' or '\r' or ',' or ':' or '-' or '+' or '.' => true,
+        >= '0' and <= '9' => true,
+        'e' or 'E' or 't' or 'r' or 'u' or 'f' or 'a' or 'l' or 's' or 'n' => true,
+        _ => false,
+    };
+
+    public static JsonDocument? TryParse(ReadOnlySpan<char> json)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(json, rented);
+            var reader = new Utf8JsonReader(rented.AsSpan(0, length));
+            return JsonDocument.TryParseValue(ref reader, out var document) && reader.BytesConsumed == length
+                ? document
+                : Dispose(document);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static JsonDocument? Dispose(JsonDocument? document)
+    {
+        document?.Dispose();
+        return null;
+    }
+
+    /// <summary>Reads <c>{"name": …, "arguments"|"parameters": {…}}</c>; missing arguments mean <c>{}</c>.</summary>
+    public static bool TryReadCall(JsonElement call, out string name, out string argumentsJson)
+    {
+        name = string.Empty;
+        argumentsJson = string.Empty;
+        if (call.ValueKind != JsonValueKind.Object
+            || !call.TryGetProperty("name", out var nameElement)
+            || nameElement.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(nameElement.GetString()))
+        {
+            return false;
+        }
+
+        name = nameElement.GetString()!.Trim();
+        if (!call.TryGetProperty("arguments", out var arguments) && !call.TryGetProperty("parameters", out arguments))
+        {
+            argumentsJson = "{}";
+            return true;
+        }
+
+        switch (arguments.ValueKind)
+        {
+            case JsonValueKind.Object:
+                argumentsJson = Compact(arguments);
+                return true;
+            case JsonValueKind.Null:
+                argumentsJson = "{}";
+                return true;
+            case JsonValueKind.String:
+                // Some fine-tunes double-encode the arguments; accept a string that holds a JSON object.
+                using (var inner = TryParse(arguments.GetString()))
+                {
+                    if (inner?.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        argumentsJson = Compact(inner.RootElement);
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Reads a call object (<paramref name="json"/> is the whole JSON object text).</summary>
+    public static bool TryReadCall(ReadOnlySpan<char> json, out string name, out string argumentsJson)
+    {
+        using var document = TryParse(json);
+        if (document is null)
+        {
+            name = argumentsJson = string.Empty;
+            return false;
+        }
+
+        return TryReadCall(document.RootElement, out name, out argumentsJson);
+    }
+
+    /// <summary>Reads an array whose elements are all call objects (at least one); all or nothing.</summary>
+    public static List<(string Name, string Arguments)>? TryReadCallArray(ReadOnlySpan<char> json)
+    {
+        using var document = TryParse(json);
+        if (document is null || document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var calls = new List<(string, string)>(document.RootElement.GetArrayLength());
+        foreach (var element in document.RootElement.EnumerateArray())
+        {
+            if (!TryReadCall(element, out var name, out var arguments))
+            {
+                return null;
+            }
+
+            calls.Add((name, arguments));
+        }
+
+        return calls;
+    }
+
+    /// <summary>Reads a JSON object text and re-serialises it compactly; null when it is not one.</summary>
+    public static string? TryCompactObject(ReadOnlySpan<char> json)
+    {
+        using var document = TryParse(json);
+        return document?.RootElement.ValueKind == JsonValueKind.Object ? Compact(document.RootElement) : null;
+    }
+
+    public static string Compact(JsonElement element)
+    {
+        var writer = new CompactJsonWriter();
+        writer.WriteElement(element);
+        return writer.ToString();
+    }
+}

@@ -1,0 +1,232 @@
+using System.Text;
+
+namespace Gateway.Streams.ToolCalls;
+
+/// <summary>Receives what a <see cref="MarkupScanner"/> decided, in output order.</summary>
+internal abstract class ScanSink
+{
+    public abstract void Content(ReadOnlySpan<char> text);
+
+    public abstract void Call(string name, string argumentsJson);
+}
+
+/// <summary>
+/// The per-output state of one parser family. <see cref="Step"/> looks at the undecided text and decides a prefix
+/// of it; it decides only what no later text can change, so any chunking gives the same events. The non-streaming
+/// parse is the same scanner run once over the whole text with <c>isFinal</c> set.
+/// </summary>
+internal abstract class MarkupScanner
+{
+    protected MarkupScanner(string parserName) => ParserName = parserName;
+
+    public string ParserName { get; }
+
+    /// <summary>
+    /// Decides a prefix of <paramref name="text"/> (reporting it to <paramref name="sink"/>) and returns its length;
+    /// 0 means more text is needed (never returned when <paramref name="isFinal"/> is set and text remains).
+    /// </summary>
+    protected abstract int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink);
+
+    /// <summary>Decides as much of <paramref name="text"/> as possible; returns how much was decided.</summary>
+    public int Run(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
+    {
+        var position = 0;
+        while (position < text.Length)
+        {
+            var consumed = Step(text[position..], isFinal, sink);
+            if (consumed <= 0)
+            {
+                if (!isFinal)
+                {
+                    break;
+                }
+
+                // Defensive: the end of the output must decide everything; what is left is content.
+                sink.Content(text[position..]);
+                return text.Length;
+            }
+
+            position += consumed;
+        }
+
+        return position;
+    }
+
+    protected void Failed() => ToolCallMetrics.RecordParseFailure(ParserName);
+}
+
+/// <summary>Base of the parser families: the non-streaming parse and the streaming parser share one scanner.</summary>
+public abstract class ToolCallParserBase : IToolCallParser
+{
+    public abstract string Name { get; }
+
+    internal abstract MarkupScanner CreateScanner(ToolSchemas tools);
+
+    public ToolCallParseResult Parse(string modelOutput, ToolSchemas tools)
+    {
+        ArgumentNullException.ThrowIfNull(modelOutput);
+        var sink = new CollectingSink();
+        CreateScanner(tools ?? ToolSchemas.Empty).Run(modelOutput, isFinal: true, sink);
+        return sink.ToResult();
+    }
+
+    public IStreamingToolCallParser CreateStreaming(ToolSchemas tools) =>
+        new StreamingToolCallParser(CreateScanner(tools ?? ToolSchemas.Empty));
+
+    private sealed class CollectingSink : ScanSink
+    {
+        private readonly StringBuilder _content = new();
+        private readonly List<ToolCall> _calls = [];
+
+        public override void Content(ReadOnlySpan<char> text) => _content.Append(text);
+
+        public override void Call(string name, string argumentsJson) =>
+            _calls.Add(new ToolCall(ToolCallIds.New(), name, argumentsJson));
+
+        public ToolCallParseResult ToResult()
+        {
+            var content = _content.ToString().Trim();
+            return new ToolCallParseResult(content.Length == 0 ? null : content, _calls);
+        }
+    }
+}
+
+/// <summary>Buffers the undecided tail of a streamed output and turns scanner decisions into deltas.</summary>
+internal sealed class StreamingToolCallParser : ScanSink, IStreamingToolCallParser
+{
+    private readonly MarkupScanner _scanner;
+    private readonly StringBuilder _pendingContent = new();
+    private char[] _buffer = new char[256];
+    private int _start;
+    private int _length;
+    private int _nextIndex;
+    private List<ToolCallDelta>? _output;
+    private bool _completed;
+
+    public StreamingToolCallParser(MarkupScanner scanner) => _scanner = scanner;
+
+    public bool EmittedToolCalls => _nextIndex > 0;
+
+    public void Feed(string contentDelta, List<ToolCallDelta> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The output was already completed.");
+        }
+
+        if (string.IsNullOrEmpty(contentDelta))
+        {
+            return;
+        }
+
+        Append(contentDelta);
+        Drive(isFinal: false, output);
+    }
+
+    public void Complete(List<ToolCallDelta> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        Drive(isFinal: true, output);
+    }
+
+    public override void Content(ReadOnlySpan<char> text) => _pendingContent.Append(text);
+
+    public override void Call(string name, string argumentsJson)
+    {
+        FlushContent();
+        var index = _nextIndex++;
+        _output!.Add(new ToolCallDelta.ToolCallStart(index, ToolCallIds.New(), name));
+        _output.Add(new ToolCallDelta.ToolCallArguments(index, argumentsJson));
+    }
+
+    private void Drive(bool isFinal, List<ToolCallDelta> output)
+    {
+        _output = output;
+        try
+        {
+            var consumed = _scanner.Run(_buffer.AsSpan(_start, _length), isFinal, this);
+            _start += consumed;
+            _length -= consumed;
+            if (_length == 0)
+            {
+                _start = 0;
+            }
+
+            FlushContent();
+        }
+        finally
+        {
+            _output = null;
+        }
+    }
+
+    private void FlushContent()
+    {
+        if (_pendingContent.Length > 0)
+        {
+            _output!.Add(new ToolCallDelta.Content(_pendingContent.ToString()));
+            _pendingContent.Clear();
+        }
+    }
+
+    private void Append(string text)
+    {
+        if (_start + _length + text.Length > _buffer.Length)
+        {
+            if (_length + text.Length <= _buffer.Length && _start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _length);
+            }
+            else
+            {
+                var larger = new char[Math.Max(_buffer.Length * 2, _length + text.Length)];
+                Array.Copy(_buffer, _start, larger, 0, _length);
+                _buffer = larger;
+            }
+
+            _start = 0;
+        }
+
+        text.CopyTo(0, _buffer, _start + _length, text.Length);
+        _length += text.Length;
+    }
+}
+
+/// <summary>Matching of literal markers against text that may end in the middle of one.</summary>
+internal static class Markers
+{
+    public enum Match
+    {
+        None,
+        Partial,
+        Full,
+    }
+
+    /// <summary>Whether <paramref name="text"/> starts with <paramref name="marker"/>, or is cut inside it.</summary>
+    public static Match At(ReadOnlySpan<char> text, string marker)
+    {
+        if (text.Length >= marker.Length)
+        {
+            return text.StartsWith(marker, StringComparison.Ordinal) ? Match.Full : Match.None;
+        }
+
+        return marker.AsSpan().StartsWith(text, StringComparison.Ordinal) ? Match.Partial : Match.None;
+    }
+
+    public static int SkipWhitespace(ReadOnlySpan<char> text, int position)
+    {
+        while (position < text.Length && char.IsWhiteSpace(text[position]))
+        {
+            position++;
+        }
+
+        return position;
+    }
+}

@@ -1,0 +1,161 @@
+namespace Gateway.Streams.ToolCalls;
+
+/// <summary>
+/// <c>mistral</c>: <c>[TOOL_CALLS]</c> followed by a JSON array of <c>{name, arguments}</c> (pre-v11 tokenizers), or by
+/// <c>name{…}</c> / <c>name[ARGS]{…}</c> (v11/v13, one marker per call). The form is chosen by what follows the
+/// marker: <c>[</c> (or <c>{</c>) → JSON, anything else → name form. Text before, between and after calls stays
+/// content; markup that does not parse stays content verbatim (the marker included).
+/// </summary>
+public sealed class MistralToolCallParser : ToolCallParserBase
+{
+    public const string ParserName = "mistral";
+
+    public override string Name => ParserName;
+
+    internal override MarkupScanner CreateScanner(ToolSchemas tools) => new Scanner();
+
+    private sealed class Scanner() : MarkupScanner(MistralToolCallParser.ParserName)
+    {
+        private const string Marker = "[TOOL_CALLS]";
+        private const string ArgsMarker = "[ARGS]";
+        private const int MaxNameLength = 256;
+
+        protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
+        {
+            var bracket = text.IndexOf('[');
+            if (bracket != 0)
+            {
+                var length = bracket < 0 ? text.Length : bracket;
+                sink.Content(text[..length]);
+                return length;
+            }
+
+            switch (Markers.At(text, Marker))
+            {
+                case Markers.Match.None:
+                    sink.Content(text[..1]);
+                    return 1;
+                case Markers.Match.Partial:
+                    if (!isFinal)
+                    {
+                        return 0;
+                    }
+
+                    sink.Content(text);
+                    return text.Length;
+            }
+
+            var body = Markers.SkipWhitespace(text, Marker.Length);
+            if (body == text.Length)
+            {
+                return isFinal ? Fail(text, text.Length, sink) : 0;
+            }
+
+            return text[body] is '[' or '{'
+                ? JsonForm(text, body, isFinal, sink)
+                : NameForm(text, body, isFinal, sink);
+        }
+
+        private int JsonForm(ReadOnlySpan<char> text, int body, bool isFinal, ScanSink sink)
+        {
+            switch (JsonArgumentScanner.ScanValue(text, body, out var end))
+            {
+                case ScanStatus.Incomplete:
+                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                case ScanStatus.Invalid:
+                    return Fail(text, end, sink);
+            }
+
+            if (text[body] == '{')
+            {
+                if (!JsonArgumentScanner.TryReadCall(text[body..end], out var name, out var arguments))
+                {
+                    return Fail(text, end, sink);
+                }
+
+                sink.Call(name, arguments);
+                return end;
+            }
+
+            var calls = JsonArgumentScanner.TryReadCallArray(text[body..end]);
+            if (calls is null)
+            {
+                return Fail(text, end, sink);
+            }
+
+            foreach (var (name, arguments) in calls)
+            {
+                sink.Call(name, arguments);
+            }
+
+            return end;
+        }
+
+        private int NameForm(ReadOnlySpan<char> text, int body, bool isFinal, ScanSink sink)
+        {
+            var nameEnd = body;
+            while (nameEnd < text.Length && nameEnd - body <= MaxNameLength
+                && !char.IsWhiteSpace(text[nameEnd]) && text[nameEnd] is not ('{' or '['))
+            {
+                nameEnd++;
+            }
+
+            if (nameEnd - body > MaxNameLength)
+            {
+                return Fail(text, body, sink);
+            }
+
+            var position = Markers.SkipWhitespace(text, nameEnd);
+            if (position == text.Length)
+            {
+                return isFinal ? Fail(text, text.Length, sink) : 0;
+            }
+
+            if (text[position] == '[')
+            {
+                switch (Markers.At(text[position..], ArgsMarker))
+                {
+                    case Markers.Match.None:
+                        return Fail(text, position, sink);
+                    case Markers.Match.Partial:
+                        return isFinal ? Fail(text, text.Length, sink) : 0;
+                }
+
+                position = Markers.SkipWhitespace(text, position + ArgsMarker.Length);
+                if (position == text.Length)
+                {
+                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                }
+            }
+
+            if (nameEnd == body || text[position] != '{')
+            {
+                return Fail(text, position, sink);
+            }
+
+            switch (JsonArgumentScanner.ScanValue(text, position, out var end))
+            {
+                case ScanStatus.Incomplete:
+                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                case ScanStatus.Invalid:
+                    return Fail(text, end, sink);
+            }
+
+            var arguments = JsonArgumentScanner.TryCompactObject(text[position..end]);
+            if (arguments is null)
+            {
+                return Fail(text, end, sink);
+            }
+
+            sink.Call(text[body..nameEnd].ToString(), arguments);
+            return end;
+        }
+
+        private int Fail(ReadOnlySpan<char> text, int length, ScanSink sink)
+        {
+            Failed();
+            sink.Content(text[..length]);
+            return length;
+        }
+    }
+}

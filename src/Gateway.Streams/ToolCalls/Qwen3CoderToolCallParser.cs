@@ -1,0 +1,497 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Gateway.Streams.ToolCalls;
+
+/// <summary>
+/// <c>qwen3_coder</c>: <c>&lt;tool_call&gt;&lt;function=NAME&gt;&lt;parameter=P&gt;value&lt;/parameter&gt;…&lt;/function&gt;&lt;/tool_call&gt;</c>
+/// (Qwen3-Coder). Values are text with one leading and one trailing newline removed, typed by the request's tool
+/// schema (<see cref="ToolSchemas.TryGetParameterSchema"/>): integer/number/boolean/object/array/null are parsed,
+/// anything else, a parameter without a schema, or a value that does not parse as its type stays a string.
+/// </summary>
+public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
+{
+    public const string ParserName = "qwen3_coder";
+
+    public override string Name => ParserName;
+
+    internal override MarkupScanner CreateScanner(ToolSchemas tools) => new Scanner(tools);
+
+    private sealed class Scanner(ToolSchemas tools) : MarkupScanner(Qwen3CoderToolCallParser.ParserName)
+    {
+        private const string Open = "<tool_call>";
+        private const string Close = "</tool_call>";
+        private const string FunctionOpen = "<function=";
+        private const string FunctionClose = "</function>";
+        private const string ParameterOpen = "<parameter=";
+        private const string ParameterClose = "</parameter>";
+
+        private bool _inBlock;
+
+        protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
+        {
+            if (_inBlock)
+            {
+                var consumed = InBlock(text, isFinal, sink);
+                if (consumed != 0 || _inBlock)
+                {
+                    return consumed;
+                }
+            }
+
+            var lt = text.IndexOf('<');
+            if (lt != 0)
+            {
+                var length = lt < 0 ? text.Length : lt;
+                sink.Content(text[..length]);
+                return length;
+            }
+
+            var block = Markers.At(text, Open);
+            var bare = Markers.At(text, FunctionOpen);
+            if (block != Markers.Match.Full && bare != Markers.Match.Full)
+            {
+                if (block == Markers.Match.None && bare == Markers.Match.None)
+                {
+                    sink.Content(text[..1]);
+                    return 1;
+                }
+
+                if (!isFinal)
+                {
+                    return 0;
+                }
+
+                sink.Content(text);
+                return text.Length;
+            }
+
+            if (bare == Markers.Match.Full)
+            {
+                // A function outside any <tool_call> block.
+                switch (ReadFunction(text, 0, isFinal, sink, out var functionEnd))
+                {
+                    case ScanStatus.Complete:
+                        return functionEnd;
+                    case ScanStatus.Incomplete:
+                        return 0;
+                    default:
+                        return Fail(text, FunctionOpen.Length, sink);
+                }
+            }
+
+            var function = Markers.SkipWhitespace(text, Open.Length);
+            switch (Markers.At(text[function..], FunctionOpen))
+            {
+                case Markers.Match.Partial:
+                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                case Markers.Match.None:
+                    return FailBlock(text, function, isFinal, sink);
+            }
+
+            switch (ReadFunction(text, function, isFinal, sink, out var end))
+            {
+                case ScanStatus.Complete:
+                    _inBlock = true;
+                    return end;
+                case ScanStatus.Incomplete:
+                    return 0;
+                default:
+                    return FailBlock(text, function, isFinal, sink);
+            }
+        }
+
+        /// <summary>After a function inside a block: another function, the closing tag, or the end of the block.</summary>
+        private int InBlock(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
+        {
+            var next = Markers.SkipWhitespace(text, 0);
+            var close = Markers.At(text[next..], Close);
+            var function = Markers.At(text[next..], FunctionOpen);
+            if (close == Markers.Match.Full)
+            {
+                _inBlock = false;
+                return next + Close.Length;
+            }
+
+            if (function == Markers.Match.Full)
+            {
+                switch (ReadFunction(text, next, isFinal, sink, out var end))
+                {
+                    case ScanStatus.Complete:
+                        return end;
+                    case ScanStatus.Incomplete:
+                        return 0;
+                    default:
+                        var failed = FailBlock(text, next, isFinal, sink);
+                        _inBlock = failed == 0;
+                        return failed;
+                }
+            }
+
+            if ((close == Markers.Match.Partial || function == Markers.Match.Partial) && !isFinal)
+            {
+                return 0;
+            }
+
+            // Anything else ends the block (its closing tag was left out); it is scanned as ordinary text.
+            _inBlock = false;
+            return 0;
+        }
+
+        /// <summary>Reads <c>&lt;function=NAME&gt;…&lt;/function&gt;</c> at <paramref name="start"/> and reports the call.</summary>
+        private ScanStatus ReadFunction(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
+        {
+            end = 0;
+            var position = start + FunctionOpen.Length;
+            var status = ReadName(text, ref position, out var name);
+            if (status != ScanStatus.Complete)
+            {
+                return status == ScanStatus.Incomplete && !isFinal ? ScanStatus.Incomplete : ScanStatus.Invalid;
+            }
+
+            var parameters = new List<KeyValuePair<string, string>>();
+            while (true)
+            {
+                position = Markers.SkipWhitespace(text, position);
+                var rest = text[position..];
+                var functionClose = Markers.At(rest, FunctionClose);
+                if (functionClose == Markers.Match.Full)
+                {
+                    end = position + FunctionClose.Length;
+                    break;
+                }
+
+                var parameter = Markers.At(rest, ParameterOpen);
+                if (parameter == Markers.Match.Full)
+                {
+                    position += ParameterOpen.Length;
+                    status = ReadName(text, ref position, out var parameterName);
+                    if (status == ScanStatus.Invalid)
+                    {
+                        return status;
+                    }
+
+                    if (status == ScanStatus.Incomplete)
+                    {
+                        if (!isFinal)
+                        {
+                            return status;
+                        }
+
+                        end = text.Length; // truncated inside a parameter name: the call keeps what it has
+                        break;
+                    }
+
+                    status = ReadValue(text, ref position, isFinal, out var value);
+                    if (status != ScanStatus.Complete)
+                    {
+                        return status;
+                    }
+
+                    Set(parameters, parameterName, value);
+                    continue;
+                }
+
+                if (rest.IsEmpty || functionClose == Markers.Match.Partial || parameter == Markers.Match.Partial)
+                {
+                    if (!isFinal)
+                    {
+                        return ScanStatus.Incomplete;
+                    }
+
+                    end = text.Length; // truncated output: the call stands with what it has
+                    break;
+                }
+
+                return ScanStatus.Invalid;
+            }
+
+            sink.Call(name, BuildArguments(name, parameters));
+            return ScanStatus.Complete;
+        }
+
+        /// <summary>Reads a value up to <c>&lt;/parameter&gt;</c>, <c>&lt;/function&gt;</c> or a <c>&lt;parameter=</c> that starts a line.</summary>
+        private static ScanStatus ReadValue(ReadOnlySpan<char> text, ref int position, bool isFinal, out string value)
+        {
+            var start = position;
+            var search = position;
+            while (true)
+            {
+                var lt = text[search..].IndexOf('<');
+                if (lt < 0)
+                {
+                    if (!isFinal)
+                    {
+                        value = string.Empty;
+                        return ScanStatus.Incomplete;
+                    }
+
+                    value = TrimNewlines(text[start..]);
+                    position = text.Length;
+                    return ScanStatus.Complete;
+                }
+
+                var at = search + lt;
+                var rest = text[at..];
+                var parameterClose = Markers.At(rest, ParameterClose);
+                var functionClose = Markers.At(rest, FunctionClose);
+                var lineStart = at > start && text[at - 1] == '\n';
+                var nextParameter = lineStart ? Markers.At(rest, ParameterOpen) : Markers.Match.None;
+                if (parameterClose == Markers.Match.Full)
+                {
+                    value = TrimNewlines(text[start..at]);
+                    position = at + ParameterClose.Length;
+                    return ScanStatus.Complete;
+                }
+
+                if (functionClose == Markers.Match.Full || nextParameter == Markers.Match.Full)
+                {
+                    value = TrimNewlines(text[start..at]); // the closing tag was left out
+                    position = at;
+                    return ScanStatus.Complete;
+                }
+
+                if (parameterClose == Markers.Match.Partial || functionClose == Markers.Match.Partial || nextParameter == Markers.Match.Partial)
+                {
+                    if (!isFinal)
+                    {
+                        value = string.Empty;
+                        return ScanStatus.Incomplete;
+                    }
+
+                    value = TrimNewlines(text[start..at]);
+                    position = text.Length;
+                    return ScanStatus.Complete;
+                }
+
+                search = at + 1;
+            }
+        }
+
+        private static string TrimNewlines(ReadOnlySpan<char> value)
+        {
+            if (value.StartsWith('\n'))
+            {
+                value = value[1..];
+            }
+
+            if (value.EndsWith('\n'))
+            {
+                value = value[..^1];
+            }
+
+            return value.ToString();
+        }
+
+        /// <summary>A function or parameter name up to <c>&gt;</c>; whitespace, quotes, <c>&lt;</c> and braces are not allowed.</summary>
+        private static ScanStatus ReadName(ReadOnlySpan<char> text, ref int position, out string name)
+        {
+            name = string.Empty;
+            var start = position;
+            while (position < text.Length)
+            {
+                var c = text[position];
+                if (c == '>')
+                {
+                    if (position == start)
+                    {
+                        return ScanStatus.Invalid;
+                    }
+
+                    name = text[start..position].ToString();
+                    position++;
+                    return ScanStatus.Complete;
+                }
+
+                if (char.IsWhiteSpace(c) || c is '"' or '\'' or '<' or '{' or '}')
+                {
+                    return ScanStatus.Invalid;
+                }
+
+                position++;
+            }
+
+            return ScanStatus.Incomplete;
+        }
+
+        private static void Set(List<KeyValuePair<string, string>> parameters, string name, string value)
+        {
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Key == name)
+                {
+                    parameters[i] = new(name, value);
+                    return;
+                }
+            }
+
+            parameters.Add(new(name, value));
+        }
+
+        private string BuildArguments(string function, List<KeyValuePair<string, string>> parameters)
+        {
+            var writer = new CompactJsonWriter();
+            writer.WriteStartObject();
+            foreach (var (name, value) in parameters)
+            {
+                writer.WritePropertyName(name);
+                if (!tools.TryGetParameterSchema(function, name, out var schema) || !ParameterTyping.TryWriteTyped(writer, schema, value))
+                {
+                    writer.WriteStringValue(value);
+                }
+            }
+
+            writer.WriteEndObject();
+            return writer.ToString();
+        }
+
+        /// <summary>A block that is not a function call: content up to and including its closing tag.</summary>
+        private int FailBlock(ReadOnlySpan<char> text, int from, bool isFinal, ScanSink sink)
+        {
+            var close = text[from..].IndexOf(Close, StringComparison.Ordinal);
+            if (close >= 0)
+            {
+                return Fail(text, from + close + Close.Length, sink);
+            }
+
+            return isFinal ? Fail(text, text.Length, sink) : 0;
+        }
+
+        private int Fail(ReadOnlySpan<char> text, int length, ScanSink sink)
+        {
+            Failed();
+            sink.Content(text[..length]);
+            return length;
+        }
+    }
+}
+
+/// <summary>Converts a <c>qwen3_coder</c> parameter text to the JSON type its schema declares.</summary>
+internal static class ParameterTyping
+{
+    /// <summary>Writes the typed value; false when it should stay a string.</summary>
+    public static bool TryWriteTyped(CompactJsonWriter writer, JsonElement schema, string value)
+    {
+        var types = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        CollectTypes(schema, types, depth: 0);
+        if (types.Count == 0)
+        {
+            return false;
+        }
+
+        var trimmed = value.Trim();
+        var isString = types.Contains("string") || types.Contains("str") || types.Contains("text");
+        if (trimmed == "null" && (types.Contains("null") || !isString))
+        {
+            writer.WriteNullValue();
+            return true;
+        }
+
+        if (isString)
+        {
+            return false;
+        }
+
+        if ((types.Contains("integer") || types.Contains("int"))
+            && long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            writer.WriteNumberValue(integer);
+            return true;
+        }
+
+        if ((types.Contains("number") || types.Contains("float") || types.Contains("double"))
+            && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && double.IsFinite(number))
+        {
+            if (Math.Floor(number) == number && Math.Abs(number) < 9007199254740992d)
+            {
+                writer.WriteNumberValue((long)number);
+            }
+            else
+            {
+                writer.WriteNumberValue(number);
+            }
+
+            return true;
+        }
+
+        if (types.Contains("boolean") || types.Contains("bool"))
+        {
+            if (trimmed.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                writer.WriteBooleanValue(true);
+                return true;
+            }
+
+            if (trimmed.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                writer.WriteBooleanValue(false);
+                return true;
+            }
+        }
+
+        var wantsObject = types.Contains("object") || types.Contains("dict");
+        var wantsArray = types.Contains("array") || types.Contains("list");
+        if ((wantsObject && trimmed.StartsWith('{')) || (wantsArray && trimmed.StartsWith('[')))
+        {
+            using (var document = JsonArgumentScanner.TryParse(trimmed))
+            {
+                if (document is not null)
+                {
+                    writer.WriteElement(document.RootElement);
+                    return true;
+                }
+            }
+
+            // Python literal spelling ({'a': True}), as vLLM falls back to ast.literal_eval.
+            var literal = new CompactJsonWriter(trimmed.Length + 16);
+            var reader = new PythonLiteralReader(trimmed, 0);
+            if (reader.ReadWholeLiteral(literal) != ScanStatus.Complete)
+            {
+                return false;
+            }
+
+            writer.WriteRawValue(literal.ToString());
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void CollectTypes(JsonElement schema, HashSet<string> types, int depth)
+    {
+        if (schema.ValueKind != JsonValueKind.Object || depth > 4)
+        {
+            return;
+        }
+
+        if (schema.TryGetProperty("type", out var type))
+        {
+            if (type.ValueKind == JsonValueKind.String)
+            {
+                types.Add(type.GetString()!);
+            }
+            else if (type.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in type.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String)
+                    {
+                        types.Add(item.GetString()!);
+                    }
+                }
+            }
+        }
+
+        foreach (var combinator in (ReadOnlySpan<string>)["anyOf", "oneOf", "allOf"])
+        {
+            if (schema.TryGetProperty(combinator, out var options) && options.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var option in options.EnumerateArray())
+                {
+                    CollectTypes(option, types, depth + 1);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Gateway.Host.Configuration;
+using Gateway.Host.Tests.Support;
+
+namespace Gateway.Host.Tests.Integration;
+
+public sealed class AuthTests : IAsyncLifetime
+{
+    private const string Chat = """{"model":"test-model","messages":[{"role":"user","content":"hi"}],"max_tokens":1}""";
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await RunningGateway.StartAsync(s =>
+        {
+            s.Auth.BearerToken = "legacy-token";
+            s.Auth.Keys.Add(new ApiKeySettings { Key = "sk-team-a", Name = "team-a" });
+            s.Auth.Keys.Add(new ApiKeySettings { Key = "sk-team-b", Name = "team-b", AllowedModels = ["other-model"] });
+        });
+        await _gateway.WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task A_request_without_a_bearer_token_is_401_missing_bearer_token()
+    {
+        using var response = await _gateway.Client.SendAsync(_gateway.Post("/v1/chat/completions", Chat));
+        await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "missing_bearer_token");
+    }
+
+    [Theory]
+    [InlineData("wrong")]
+    [InlineData("sk-team-a ")]
+    [InlineData("legacy-tokenX")]
+    public async Task A_wrong_token_is_401_invalid_bearer_token(string token)
+    {
+        using var request = _gateway.Post("/v1/chat/completions", Chat);
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token + "x");
+        using var response = await _gateway.Client.SendAsync(request);
+        await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_bearer_token");
+    }
+
+    [Theory]
+    [InlineData("legacy-token")]
+    [InlineData("sk-team-a")]
+    public async Task Every_configured_key_is_accepted(string token)
+    {
+        using var response = await _gateway.Client.SendAsync(_gateway.Post("/v1/chat/completions", Chat, token));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_limited_to_other_models_is_refused_this_one()
+    {
+        using var response = await _gateway.Client.SendAsync(_gateway.Post("/v1/chat/completions", Chat, "sk-team-b"));
+        await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.Forbidden, "model_not_allowed");
+    }
+
+    [Fact]
+    public async Task Probes_need_no_token()
+    {
+        using var health = await _gateway.Client.GetAsync(new Uri("/health", UriKind.Relative));
+        using var ready = await _gateway.Client.GetAsync(new Uri("/ready", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+}

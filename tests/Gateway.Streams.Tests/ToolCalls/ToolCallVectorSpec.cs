@@ -1,0 +1,45 @@
+using Gateway.Streams.ToolCalls;
+
+namespace Gateway.Streams.Tests.ToolCalls;
+
+/// <summary>Every shared vector, parsed whole and streamed with many chunkings, gives the expected content and calls.</summary>
+public sealed class ToolCallVectorSpec
+{
+    public static TheoryData<string> VectorIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var id in ToolCallVectors.ById.Keys.Order(StringComparer.Ordinal))
+        {
+            data.Add(id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Vectors_exist_for_every_parser_family()
+    {
+        var families = ToolCallVectors.ById.Values.Select(v => v.Parser).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(ToolCallParserRegistry.Names.Order(StringComparer.Ordinal), families);
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorIds))]
+    public void A_vector_gives_the_expected_content_and_calls_however_it_is_chunked(string id)
+    {
+        var vector = ToolCallVectors.ById[id];
+        var parser = ToolCallParserHarness.Parser(vector.Parser);
+
+        var result = ToolCallParserHarness.ParseEveryWay(parser, vector.Raw);
+
+        Assert.Equal(Normalize(vector.ExpectedContent), result.Content);
+        var expected = vector.ExpectedToolCalls.EnumerateArray().ToList();
+        Assert.Equal(expected.Select(c => c.GetProperty("name").GetString()), result.ToolCalls.Select(c => c.Name));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            ToolCallParserHarness.AssertArguments(expected[i].GetProperty("arguments").GetRawText(), result.ToolCalls[i].ArgumentsJson);
+        }
+    }
+
+    private static string? Normalize(string? content) => string.IsNullOrWhiteSpace(content) ? null : content.Trim();
+}
