@@ -10,8 +10,6 @@ namespace Gateway.Simulator;
 /// </summary>
 internal static class GenerationRunner
 {
-    /// <summary>Time for the transport to put flushed bytes on the wire before a simulated abort.</summary>
-    private static readonly TimeSpan AbortDrainDelay = TimeSpan.FromMilliseconds(50);
 
     public static async Task<RequestOutcome> RunAsync(
         HttpContext context, SimulatorState state, GenerationRequest request, GenerationPlan[] plans, int[] promptTokens, IGenerationWireFormat format)
@@ -190,11 +188,9 @@ internal static class GenerationRunner
         {
             if (_control.FailAfterChunks is int failAfter && sse.EventsWritten >= failAfter)
             {
+                // With inline transport scheduling the flush has put the chunks on the socket, so they reach the
+                // client before the connection is cut.
                 await sse.FlushAsync(_ct);
-
-                // FlushAsync only hands the bytes to Kestrel's transport; Abort() drops whatever it has not yet
-                // written to the socket. Give it a moment so the client really receives the chunks before the cut.
-                await Task.Delay(AbortDrainDelay, _ct);
                 context.Abort();
                 return RequestOutcome.Failed;
             }

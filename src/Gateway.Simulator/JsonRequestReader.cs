@@ -79,6 +79,13 @@ internal sealed class RequestJson(JsonDocument document, PipeReader reader, Sequ
 
         _disposed = true;
         document.Dispose();
-        reader.AdvanceTo(end);
+        try
+        {
+            reader.AdvanceTo(end);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or IOException)
+        {
+            // The connection is already gone (or was aborted on purpose); there is nothing left to release.
+        }
     }
 }

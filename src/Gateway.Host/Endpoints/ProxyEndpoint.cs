@@ -37,6 +37,12 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         {
             return;
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            context.Response.Headers.Connection = "close";
+            await ErrorResponses.WriteAsync(context, RequestBodyReader.TooLarge(settings.Server.MaxRequestBodyBytes, null));
+            return;
+        }
         catch (BadHttpRequestException e)
         {
             await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body could not be read: {e.Message}", null, "invalid_body"));

@@ -106,9 +106,18 @@ public static class GatewayApp
         });
         app.MapInspection();
 
-        app.MapFallback(context => ErrorResponses.WriteAsync(
-            context,
-            new GatewayError(404, $"Unknown route: {context.Request.Method} {context.Request.Path}.", "invalid_request_error", "not_found")));
+        var postPaths = ProxyRoute.All.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        app.MapFallback(context =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            if (postPaths.Contains(path))
+            {
+                context.Response.Headers.Allow = "POST";
+                return ErrorResponses.WriteAsync(context, new GatewayError(405, $"Method {context.Request.Method} is not allowed on {path}; use POST.", "invalid_request_error", "method_not_allowed"));
+            }
+
+            return ErrorResponses.WriteAsync(context, new GatewayError(404, $"Unknown route: {context.Request.Method} {path}.", "invalid_request_error", "not_found"));
+        });
     }
 
     private static async Task<SimulatorServer> StartSimulatorAsync(GatewaySettings settings)

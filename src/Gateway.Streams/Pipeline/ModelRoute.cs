@@ -1,3 +1,4 @@
+using Gateway.Streams.ToolCalls;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Pipeline;
@@ -13,8 +14,14 @@ public sealed record ModelRoute
 
     public required IReadOnlyList<UpstreamEndpoint> Endpoints { get; init; }
 
-    /// <summary>Tool-call parser family the gateway applies (<c>none</c> when the gateway does not parse).</summary>
+    /// <summary>Tool-call parser family as configured (<c>none</c>, <c>auto</c> or a family name).</summary>
     public string ToolCallParser { get; init; } = "none";
+
+    /// <summary>
+    /// The parser the gateway applies to this model's output: the configured family, or for <c>auto</c> the
+    /// family of <see cref="UpstreamModel"/>. Null when the gateway does not parse (<c>none</c>).
+    /// </summary>
+    public IToolCallParser? Parser => _parser ??= ResolveParser();
 
     /// <summary>vLLM itself parses tool calls (<c>--enable-auto-tool-choice</c>).</summary>
     public bool UpstreamParsesTools { get; init; }
@@ -26,4 +33,12 @@ public sealed record ModelRoute
     public int MaxQueue { get; init; } = 256;
 
     public bool RenamesModel => !string.Equals(ModelId, UpstreamModel, StringComparison.Ordinal);
+
+    /// <summary>The family actually used: <c>auto</c> resolved against the upstream model name.</summary>
+    public string EffectiveToolCallParser =>
+        string.Equals(ToolCallParser, "auto", StringComparison.OrdinalIgnoreCase) ? ToolCallParserRegistry.ResolveAuto(UpstreamModel) : ToolCallParser;
+
+    private IToolCallParser? _parser;
+
+    private IToolCallParser? ResolveParser() => ToolCallParserRegistry.TryGet(EffectiveToolCallParser, out var parser) ? parser : null;
 }

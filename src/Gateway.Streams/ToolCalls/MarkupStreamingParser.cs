@@ -27,12 +27,19 @@ internal abstract class MarkupScanner
     /// </summary>
     protected abstract int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink);
 
-    /// <summary>Decides as much of <paramref name="text"/> as possible; returns how much was decided.</summary>
-    public int Run(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
+    /// <summary>
+    /// Offset of the text given to <see cref="Step"/> from the start of the output: the output only grows, so a
+    /// scanner may remember work on text at a given offset across calls (see <see cref="BracketScanner"/>).
+    /// </summary>
+    protected long Origin { get; private set; }
+
+    /// <summary>Decides as much of <paramref name="text"/> (which starts at <paramref name="origin"/> in the output) as possible; returns how much was decided.</summary>
+    public int Run(ReadOnlySpan<char> text, bool isFinal, ScanSink sink, long origin = 0)
     {
         var position = 0;
         while (position < text.Length)
         {
+            Origin = origin + position;
             var consumed = Step(text[position..], isFinal, sink);
             if (consumed <= 0)
             {
@@ -99,6 +106,7 @@ internal sealed class StreamingToolCallParser : ScanSink, IStreamingToolCallPars
     private char[] _buffer = new char[256];
     private int _start;
     private int _length;
+    private long _decided;
     private int _nextIndex;
     private List<ToolCallDelta>? _output;
     private bool _completed;
@@ -151,7 +159,8 @@ internal sealed class StreamingToolCallParser : ScanSink, IStreamingToolCallPars
         _output = output;
         try
         {
-            var consumed = _scanner.Run(_buffer.AsSpan(_start, _length), isFinal, this);
+            var consumed = _scanner.Run(_buffer.AsSpan(_start, _length), isFinal, this, _decided);
+            _decided += consumed;
             _start += consumed;
             _length -= consumed;
             if (_length == 0)

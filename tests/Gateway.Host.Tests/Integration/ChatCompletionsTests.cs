@@ -190,6 +190,13 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wrong_method_gets_an_openai_style_405()
+    {
+        using var response = await _gateway.Client.GetAsync(new Uri("/v1/chat/completions", UriKind.Relative));
+        await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    [Fact]
     public async Task Health_is_200_while_the_process_lives()
     {
         using var response = await _gateway.Client.GetAsync(new Uri("/health", UriKind.Relative));

@@ -60,7 +60,7 @@ public sealed class Qwen3CoderToolCallParserSpec
         AssertParses(
             Qwen,
             "Writing it.\n<tool_call>\n<function=write>\n<parameter=path>\na.py\n</parameter>\n<parameter=code>\n" + code + "\n</parameter>\n</function>\n</tool_call>\nDone.",
-            "Writing it.\n\n\nDone.",
+            "Writing it.\n\nDone.",
             [("write", JsonSerializer.Serialize(new { path = "a.py", code }))]);
     }
 

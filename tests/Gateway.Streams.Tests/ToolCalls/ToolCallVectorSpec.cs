@@ -41,5 +41,38 @@ public sealed class ToolCallVectorSpec
         }
     }
 
+    [Theory]
+    [InlineData("hermes")]
+    [InlineData("llama3_json")]
+    [InlineData("mistral")]
+    [InlineData("pythonic")]
+    [InlineData("qwen3_coder")]
+    [InlineData("deepseek_v3")]
+    [InlineData("granite")]
+    public void Every_prefix_of_every_vector_streams_exactly_as_it_parses(string family)
+    {
+        // Truncated outputs exercise every "the output ended here" decision; all vectors are tried with every
+        // parser so that foreign markup is covered too.
+        var parser = ToolCallParserHarness.Parser(family);
+        foreach (var vector in ToolCallVectors.ById.Values)
+        {
+            for (var length = 0; length <= vector.Raw.Length; length++)
+            {
+                if (length > 0 && length < vector.Raw.Length && char.IsLowSurrogate(vector.Raw[length]))
+                {
+                    continue;
+                }
+
+                var prefix = vector.Raw[..length];
+                var whole = parser.Parse(prefix, ToolSchemas.Empty);
+                var streamed = ToolCallParserHarness.Stream(parser, ToolCallParserHarness.OneCharChunks(prefix));
+                Assert.True(
+                    whole.Content == streamed.Content
+                    && whole.ToolCalls.Select(c => (c.Name, c.ArgumentsJson)).SequenceEqual(streamed.ToolCalls.Select(c => (c.Name, c.ArgumentsJson))),
+                    $"{vector.Id} cut at {length}: streamed result differs from the parsed one");
+            }
+        }
+    }
+
     private static string? Normalize(string? content) => string.IsNullOrWhiteSpace(content) ? null : content.Trim();
 }
