@@ -65,7 +65,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         });
         // Inline scheduling: a flush hands bytes to the socket before FlushAsync returns (so a simulated abort never
         // drops chunks already "sent"), and saves thread-pool hops. Safe here because no handler ever blocks.
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = false);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

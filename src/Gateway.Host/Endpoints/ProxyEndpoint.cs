@@ -162,8 +162,10 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
                 return;
             }
 
-            var result = await StreamingRelay.RunAsync(upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer);
-            context.Items[RequestItems.Relay] = result;
+            var outcome = await StreamingRelay.RunAsync(
+                upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
+            context.Items[RequestItems.Relay] = outcome.Result;
+            context.Items[RequestItems.Usage] = outcome.Usage;
             return;
         }
 
@@ -178,6 +180,7 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
             return;
         }
 
+        context.Items[RequestItems.Usage] = TokenUsage.TryRead(body.Span);
         response.StatusCode = (int)upstream.Message.StatusCode;
         response.ContentType = upstream.ContentType ?? "application/json";
         response.ContentLength = body.Length;

@@ -8,4 +8,5 @@ public static class RequestItems
     public const string KeyName = "gateway.key";
     public const string ErrorCode = "gateway.error_code";
     public const string Relay = "gateway.relay";
+    public const string Usage = "gateway.usage";
 }

@@ -19,8 +19,9 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var relay = items.TryGetValue(RequestItems.Relay, out var r) && r is RelayResult result ? result.ToString() : null;
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+            var usage = items.TryGetValue(RequestItems.Usage, out var u) ? u as TokenUsage : null;
             logger.LogInformation(
-                "{Method} {Path} {Status} {ElapsedMs:0.0} ms model={Model} key={Key} code={ErrorCode} relay={Relay} request_id={RequestId}",
+                "{Method} {Path} {Status} {ElapsedMs:0.0} ms model={Model} key={Key} code={ErrorCode} relay={Relay} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens} request_id={RequestId}",
                 context.Request.Method,
                 Sanitize(context.Request.Path.Value),
                 status,
@@ -29,6 +30,8 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
                 items.TryGetValue(RequestItems.KeyName, out var key) ? key : null,
                 items.TryGetValue(RequestItems.ErrorCode, out var code) ? code : null,
                 relay,
+                usage?.PromptTokens,
+                usage?.CompletionTokens,
                 items.TryGetValue(RequestItems.RequestId, out var id) ? id : null);
         }
     }

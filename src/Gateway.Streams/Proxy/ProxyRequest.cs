@@ -42,6 +42,12 @@ public sealed class ProxyRequest
     /// <summary>Set by the tool-call stage when the gateway parses tool calls out of this response.</summary>
     public ResponseTransform? ResponseTransform { get; set; }
 
+    /// <summary>
+    /// The gateway asked vLLM for the stream's usage chunk although the client did not: the relay reads it
+    /// (for accounting) and does not forward it.
+    /// </summary>
+    public bool StripUsageChunk { get; set; }
+
     /// <summary>Set by the breaker stage: the replica this request goes to.</summary>
     public UpstreamEndpoint? Endpoint { get; set; }
 

@@ -18,13 +18,15 @@ public static class StreamingRelay
     // No prefetch between stages: a client that stops reading stops the upstream reads almost at once.
     private static readonly Attributes MinimalBuffers = Attributes.CreateInputBuffer(1, 1);
 
-    public static async Task<RelayResult> RunAsync(
+    /// <param name="stripUsageChunk">The gateway, not the client, asked for the usage chunk: read it, don't forward it.</param>
+    public static async Task<RelayOutcome> RunAsync(
         UpstreamResponse response,
         ResponseTransform? transform,
         IClientResponseWriter client,
-        IMaterializer materializer)
+        IMaterializer materializer,
+        bool stripUsageChunk = false)
     {
-        var state = new State();
+        var state = new State { StripUsageChunk = stripUsageChunk };
         var ct = response.Token;
         var events = UpstreamBodySource.Create(response).Via(new SseFramingStage());
         if (transform is not null)
@@ -45,7 +47,7 @@ public static class StreamingRelay
         }
         catch (Exception) when (response.ClientAborted)
         {
-            return RelayResult.ClientAborted;
+            return new RelayOutcome(RelayResult.ClientAborted, state.Usage);
         }
         catch (Exception) when (response.TimedOut)
         {
@@ -61,7 +63,7 @@ public static class StreamingRelay
             await FinishInBandAsync(client, result, state.SawError).ConfigureAwait(false);
         }
 
-        return result;
+        return new RelayOutcome(result, state.Usage);
     }
 
     private static async Task WriteEventAsync(IClientResponseWriter client, SseEvent e, State state, CancellationToken ct)
@@ -74,6 +76,13 @@ public static class StreamingRelay
         else
         {
             state.SawError |= e.IsError;
+            var (usage, usageOnly) = TokenUsage.InspectChunk(e.Data.Span);
+            state.Usage = usage ?? state.Usage;
+            if (usageOnly && state.StripUsageChunk)
+            {
+                return;
+            }
+
             await client.WriteAsync(SseFraming.Frame(e.Data.Span), ct).ConfigureAwait(false);
         }
 
@@ -110,5 +119,9 @@ public static class StreamingRelay
         public bool SawDone { get; set; }
 
         public bool SawError { get; set; }
+
+        public bool StripUsageChunk { get; init; }
+
+        public TokenUsage? Usage { get; set; }
     }
 }

@@ -8,24 +8,26 @@ namespace Gateway.Streams.Stages;
 
 /// <summary>
 /// Prepares each request for the upstream: validates tool definitions before any upstream work, maps the model
-/// name, and for a model whose tool calls the gateway parses, rewrites the request so vLLM renders the tools but
-/// neither parses nor rejects them, and attaches the parser to the response.
+/// name, asks for the usage chunk of every stream (so tokens can always be counted), and for a model whose tool
+/// calls the gateway parses, rewrites the request so vLLM renders the tools but neither parses nor rejects them,
+/// and attaches the parser to the response. A body that needs none of this is sent exactly as received.
 /// </summary>
 public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcalls")
 {
     private const string ChatPath = "/v1/chat/completions";
+    private const string CompletionsPath = "/v1/completions";
 
     protected override GatewayError? Admit(ProxyRequest request)
     {
         var upstreamModel = route.RenamesModel ? route.UpstreamModel : null;
-        if (!string.Equals(request.Path, ChatPath, StringComparison.Ordinal))
-        {
-            request.UpstreamBody = upstreamModel is null ? request.Body : JsonBodyRewriter.ReplaceModel(request.Json, upstreamModel);
-            return null;
-        }
+        var isChat = string.Equals(request.Path, ChatPath, StringComparison.Ordinal);
+        var forceUsage = request.Stream
+            && (isChat || string.Equals(request.Path, CompletionsPath, StringComparison.Ordinal))
+            && !JsonBodyRewriter.ClientRequestedUsage(request.Json);
+        request.StripUsageChunk = forceUsage;
 
-        var parser = route.Parser;
-        if (ToolRequestValidator.Validate(request.Json, route.ModelId, parser?.Name, route.UpstreamParsesTools) is { } invalid)
+        var parser = isChat ? route.Parser : null;
+        if (isChat && ToolRequestValidator.Validate(request.Json, route.ModelId, parser?.Name, route.UpstreamParsesTools) is { } invalid)
         {
             return GatewayError.BadRequest(invalid.Message, invalid.Param, invalid.Code);
         }
@@ -33,7 +35,7 @@ public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcall
         if (parser is not null && !route.UpstreamParsesTools && HasTools(request.Json))
         {
             var rewrite = ToolRequestRewriter.Rewrite(request.Json, upstreamModel, gatewayParses: true);
-            request.UpstreamBody = rewrite.Body;
+            request.UpstreamBody = forceUsage ? AddUsage(rewrite.Body) : rewrite.Body;
             if (rewrite.ParseResponse)
             {
                 request.ResponseTransform = ToolCallResponseTransform.Create(parser, rewrite.Schemas);
@@ -42,8 +44,16 @@ public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcall
             return null;
         }
 
-        request.UpstreamBody = upstreamModel is null ? request.Body : JsonBodyRewriter.ReplaceModel(request.Json, upstreamModel);
+        request.UpstreamBody = upstreamModel is null && !forceUsage
+            ? request.Body
+            : JsonBodyRewriter.Rewrite(request.Json, upstreamModel, forceUsage);
         return null;
+    }
+
+    private static byte[] AddUsage(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return JsonBodyRewriter.Rewrite(document.RootElement, null, forceIncludeUsage: true);
     }
 
     private static bool HasTools(JsonElement root) =>

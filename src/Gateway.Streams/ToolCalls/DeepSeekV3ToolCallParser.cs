@@ -24,6 +24,8 @@ public sealed class DeepSeekV3ToolCallParser : ToolCallParserBase
     {
         private bool _inBlock;
         private bool _blockHadCall;
+        private long _searchedBody = -1;
+        private int _searchedLength;
 
         private enum Outcome
         {
@@ -131,15 +133,21 @@ public sealed class DeepSeekV3ToolCallParser : ToolCallParserBase
         }
 
         /// <summary>Reads one call at <paramref name="start"/> (its begin marker) up to its end marker.</summary>
-        private static Outcome ReadCall(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
+        private Outcome ReadCall(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
         {
             var body = start + CallBegin.Length;
-            var close = text[body..].IndexOf(CallEnd, StringComparison.Ordinal);
+
+            // A long call arriving in small chunks: search only the part not searched before.
+            var searched = _searchedBody == Origin + body ? _searchedLength : 0;
+            var close = text[(body + searched)..].IndexOf(CallEnd, StringComparison.Ordinal);
+            close = close < 0 ? -1 : close + searched;
             ReadOnlySpan<char> segment;
             if (close < 0)
             {
                 if (!isFinal)
                 {
+                    _searchedBody = Origin + body;
+                    _searchedLength = Math.Max(0, text.Length - body - CallEnd.Length + 1);
                     end = 0;
                     return Outcome.NeedMore;
                 }

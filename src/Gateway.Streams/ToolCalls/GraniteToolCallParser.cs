@@ -20,6 +20,8 @@ public sealed class GraniteToolCallParser : ToolCallParserBase
 
         private bool _atStart = true;
 
+        private readonly BracketScanner _json = new(python: false);
+
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
             if (_atStart)
@@ -105,7 +107,7 @@ public sealed class GraniteToolCallParser : ToolCallParserBase
         /// <summary>Reads the array at <paramref name="start"/>; what precedes it in <paramref name="text"/> is its marker.</summary>
         private int ReadArray(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, bool bare)
         {
-            switch (JsonArgumentScanner.ScanValue(text, start, out var end))
+            switch (_json.Scan(text, start, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
                     if (!isFinal)

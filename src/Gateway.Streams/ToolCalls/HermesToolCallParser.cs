@@ -18,6 +18,8 @@ public sealed class HermesToolCallParser : ToolCallParserBase
         private const string Open = "<tool_call>";
         private const string Close = "</tool_call>";
 
+        private readonly BracketScanner _json = new(python: false);
+
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
             var lt = text.IndexOf('<');
@@ -55,7 +57,7 @@ public sealed class HermesToolCallParser : ToolCallParserBase
                 return Fail(text, body, sink);
             }
 
-            switch (JsonArgumentScanner.ScanValue(text, body, out var end))
+            switch (_json.Scan(text, body, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
                     return isFinal ? Fail(text, text.Length, sink) : 0;

@@ -20,6 +20,8 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
 
         private bool _afterCall;
 
+        private readonly BracketScanner _json = new(python: false);
+
         private enum Outcome
         {
             NeedMore,
@@ -114,7 +116,7 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
         }
 
         /// <summary>Tries the object or array at <paramref name="start"/>; on NotCalls <paramref name="end"/> is the content length.</summary>
-        private static Outcome Attempt(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
+        private Outcome Attempt(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
         {
             if (text[start] == '[')
             {
@@ -132,7 +134,7 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
                 }
             }
 
-            switch (JsonArgumentScanner.ScanValue(text, start, out end))
+            switch (_json.Scan(text, start, Origin, out end))
             {
                 case ScanStatus.Incomplete:
                     if (!isFinal)

@@ -92,8 +92,21 @@ public abstract class ToolCallParserBase : IToolCallParser
 
         public ToolCallParseResult ToResult()
         {
-            var content = _content.ToString().Trim();
-            return new ToolCallParseResult(content.Length == 0 ? null : content, _calls);
+            // Trimmed without an intermediate copy (the content of a long output is a large string).
+            var first = 0;
+            while (first < _content.Length && char.IsWhiteSpace(_content[first]))
+            {
+                first++;
+            }
+
+            var last = _content.Length - 1;
+            while (last >= first && char.IsWhiteSpace(_content[last]))
+            {
+                last--;
+            }
+
+            var content = last < first ? null : _content.ToString(first, last - first + 1);
+            return new ToolCallParseResult(content, _calls);
         }
     }
 }

@@ -20,6 +20,8 @@ public sealed class MistralToolCallParser : ToolCallParserBase
         private const string ArgsMarker = "[ARGS]";
         private const int MaxNameLength = 256;
 
+        private readonly BracketScanner _json = new(python: false);
+
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
             var bracket = text.IndexOf('[');
@@ -58,7 +60,7 @@ public sealed class MistralToolCallParser : ToolCallParserBase
 
         private int JsonForm(ReadOnlySpan<char> text, int body, bool isFinal, ScanSink sink)
         {
-            switch (JsonArgumentScanner.ScanValue(text, body, out var end))
+            switch (_json.Scan(text, body, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
                     return isFinal ? Fail(text, text.Length, sink) : 0;
@@ -133,7 +135,7 @@ public sealed class MistralToolCallParser : ToolCallParserBase
                 return Fail(text, position, sink);
             }
 
-            switch (JsonArgumentScanner.ScanValue(text, position, out var end))
+            switch (_json.Scan(text, position, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
                     return isFinal ? Fail(text, text.Length, sink) : 0;

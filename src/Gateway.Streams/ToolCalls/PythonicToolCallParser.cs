@@ -19,6 +19,9 @@ public sealed class PythonicToolCallParser : ToolCallParserBase
         private const string StartTag = "<|python_start|>";
         private const string EndTag = "<|python_end|>";
 
+        private const int GateLength = 256;
+
+        private readonly BracketScanner _brackets = new(python: true);
         private Phase _phase = Phase.Start;
 
         private enum Phase
@@ -114,6 +117,13 @@ public sealed class PythonicToolCallParser : ToolCallParserBase
                 }
 
                 _phase = Phase.Content;
+                return 0;
+            }
+
+            // A long list arriving in small chunks: run the full parser only once its brackets close (or on a short
+            // text, where prose that merely starts with '[' is told apart quickly).
+            if (!isFinal && text.Length - list > GateLength && _brackets.Scan(text, list, Origin, out _) == ScanStatus.Incomplete)
+            {
                 return 0;
             }
 

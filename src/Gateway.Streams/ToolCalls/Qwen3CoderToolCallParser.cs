@@ -27,6 +27,8 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
         private const string ParameterClose = "</parameter>";
 
         private bool _inBlock;
+        private long _valueOrigin = -1;
+        private int _valueSearched;
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
@@ -211,10 +213,12 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
         }
 
         /// <summary>Reads a value up to <c>&lt;/parameter&gt;</c>, <c>&lt;/function&gt;</c> or a <c>&lt;parameter=</c> that starts a line.</summary>
-        private static ScanStatus ReadValue(ReadOnlySpan<char> text, ref int position, bool isFinal, out string value)
+        private ScanStatus ReadValue(ReadOnlySpan<char> text, ref int position, bool isFinal, out string value)
         {
             var start = position;
-            var search = position;
+
+            // A long value arriving in small chunks: resume the search where the last one stopped.
+            var search = _valueOrigin == Origin + start ? start + _valueSearched : start;
             while (true)
             {
                 var lt = text[search..].IndexOf('<');
@@ -222,6 +226,7 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
                 {
                     if (!isFinal)
                     {
+                        Remember(start, text.Length);
                         value = string.Empty;
                         return ScanStatus.Incomplete;
                     }
@@ -255,6 +260,7 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
                 {
                     if (!isFinal)
                     {
+                        Remember(start, at);
                         value = string.Empty;
                         return ScanStatus.Incomplete;
                     }
@@ -266,6 +272,12 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
 
                 search = at + 1;
             }
+        }
+
+        private void Remember(int valueStart, int searchFrom)
+        {
+            _valueOrigin = Origin + valueStart;
+            _valueSearched = searchFrom - valueStart;
         }
 
         private static string TrimNewlines(ReadOnlySpan<char> value)

@@ -78,6 +78,18 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_without_include_usage_gets_no_usage_chunk_as_from_vllm()
+    {
+        using var response = await _gateway.Client.SendAsync(
+            _gateway.Post("/v1/chat/completions", """{"model":"test-model","stream":true,"max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"""),
+            HttpCompletionOption.ResponseHeadersRead);
+
+        var events = SseReader.Events(await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(events, e => e.Contains("\"usage\"", StringComparison.Ordinal));
+        Assert.Equal("[DONE]", events[^1]);
+    }
+
+    [Fact]
     public async Task Streamed_events_reach_the_client_before_the_generation_ends()
     {
         var json = JsonSerializer.Serialize(new

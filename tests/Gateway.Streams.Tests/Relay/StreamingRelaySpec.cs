@@ -43,7 +43,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         var client = new RecordingClientWriter();
         using var response = Response(new ChunkedStream(Split(Body, readSize)));
 
-        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Result;
 
         Assert.Equal(RelayResult.Completed, result);
         Assert.Equal(Body, client.Text);
@@ -56,7 +56,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         var client = new RecordingClientWriter();
         using var response = Response(new ChunkedStream(Split("data: {\"a\":1}\n\ndata: {\"b\":", 5)));
 
-        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Result;
 
         Assert.Equal(RelayResult.UpstreamTruncated, result);
         Assert.StartsWith("data: {\"a\":1}\n\ndata: {\"error\":{", client.Text, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         var client = new RecordingClientWriter();
         using var response = Response(new ChunkedStream(Split("data: {\"a\":1}\n\n", 64), new IOException("connection reset")));
 
-        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Result;
 
         Assert.Equal(RelayResult.UpstreamFailed, result);
         Assert.Contains("data: {\"error\":", client.Text, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         var client = new RecordingClientWriter();
         using var response = Response(new ChunkedStream(Split(upstream, 10)));
 
-        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Result;
 
         Assert.Equal(RelayResult.Completed, result);
         Assert.Equal(upstream, client.Text);
@@ -120,7 +120,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         };
         using var response = Response(endless, clientGone.Token);
 
-        var result = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer()).WaitAsync(TimeSpan.FromSeconds(10));
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer()).WaitAsync(TimeSpan.FromSeconds(10))).Result;
 
         Assert.Equal(RelayResult.ClientAborted, result);
         Assert.True(endless.Disposed);
@@ -142,7 +142,24 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         // Nothing was written, so only the first read (and at most a small prefetch) happened.
         Assert.InRange(endless.Reads, 1, 4);
         await clientGone.CancelAsync();
-        Assert.Equal(RelayResult.ClientAborted, await relay.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(RelayResult.ClientAborted, (await relay.WaitAsync(TimeSpan.FromSeconds(10))).Result);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reads_the_usage_chunk_and_forwards_it_only_when_the_client_asked(bool strip)
+    {
+        const string usageChunk = "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"total_tokens\":12,\"completion_tokens\":3}}\n\n";
+        var upstream = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n" + usageChunk + "data: [DONE]\n\n";
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split(upstream, 13)));
+
+        var outcome = await StreamingRelay.RunAsync(response, null, client, Sys.Materializer(), stripUsageChunk: strip);
+
+        Assert.Equal(new TokenUsage(9, 3), outcome.Usage);
+        Assert.Equal(!strip, client.Text.Contains(usageChunk, StringComparison.Ordinal));
+        Assert.EndsWith("data: [DONE]\n\n", client.Text, StringComparison.Ordinal);
     }
 
     private static int CountDone(string text) => text.Split("data: [DONE]\n\n").Length - 1;

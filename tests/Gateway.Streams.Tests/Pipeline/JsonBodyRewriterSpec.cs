@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.Streams.Pipeline;
+
+namespace Gateway.Streams.Tests.Pipeline;
+
+public class JsonBodyRewriterSpec
+{
+    private static string Rewrite(string json, string? model, bool usage)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return Encoding.UTF8.GetString(JsonBodyRewriter.Rewrite(doc.RootElement, model, usage));
+    }
+
+    [Fact]
+    public void Replaces_only_the_model_and_keeps_every_other_field_in_order()
+    {
+        Assert.Equal(
+            """{"top_k":5,"model":"upstream","guided_json":{"a":[1,2]},"x":null}""",
+            Rewrite("""{"top_k":5,"model":"client","guided_json":{"a":[1,2]},"x":null}""", "upstream", usage: false));
+    }
+
+    [Fact]
+    public void Adds_include_usage_and_keeps_the_clients_other_stream_options()
+    {
+        Assert.Equal(
+            """{"model":"m","stream":true,"stream_options":{"continuous_usage_stats":false,"include_usage":true}}""",
+            Rewrite("""{"model":"m","stream":true,"stream_options":{"continuous_usage_stats":false,"include_usage":false}}""", null, usage: true));
+        Assert.Equal(
+            """{"model":"m","stream":true,"stream_options":{"include_usage":true}}""",
+            Rewrite("""{"model":"m","stream":true}""", null, usage: true));
+    }
+
+    [Theory]
+    [InlineData("""{"stream_options":{"include_usage":true}}""", true)]
+    [InlineData("""{"stream_options":{"include_usage":false}}""", false)]
+    [InlineData("""{"stream_options":null}""", false)]
+    [InlineData("""{}""", false)]
+    public void Knows_when_the_client_asked_for_usage(string json, bool expected)
+    {
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(expected, JsonBodyRewriter.ClientRequestedUsage(doc.RootElement));
+    }
+}
