@@ -20,7 +20,10 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
             var relay = items.TryGetValue(RequestItems.Relay, out var r) && r is RelayResult result ? result.ToString() : null;
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
             var usage = items.TryGetValue(RequestItems.Usage, out var u) ? u as TokenUsage : null;
-            logger.LogInformation(
+            // Probes arrive every few seconds from orchestrators: successful ones are logged at Debug only.
+            var level = status < 400 && BearerAuthMiddleware.IsOpenPath(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;
+            logger.Log(
+                level,
                 "{Method} {Path} {Status} {ElapsedMs:0.0} ms model={Model} key={Key} code={ErrorCode} relay={Relay} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens} request_id={RequestId}",
                 context.Request.Method,
                 Sanitize(context.Request.Path.Value),
