@@ -70,21 +70,6 @@ internal sealed class GenerationPlan
             };
     }
 
-    /// <summary>The concatenated text of the choice.</summary>
-    public int TextLength
-    {
-        get
-        {
-            var length = FinalText.Length;
-            foreach (var piece in Pieces)
-            {
-                length += piece.Length;
-            }
-
-            return length;
-        }
-    }
-
     private static GenerationPlan? TryStopEarly(ReadOnlyMemory<char>[] tokens, string[] stops)
     {
         var full = string.Concat(tokens.Select(t => t.ToString()));

@@ -188,11 +188,11 @@ internal static class GenerationRunner
         {
             if (_control.FailAfterChunks is int failAfter && sse.EventsWritten >= failAfter)
             {
-                // With inline transport scheduling the flush has put the chunks on the socket, so they reach the
-                // client before the connection is cut.
+                // HttpContext.Abort() would drop chunks still queued in Kestrel's transport. Throwing after the
+                // response has started makes Kestrel skip the final chunk and close the connection once everything
+                // written so far is sent: the client gets exactly these chunks, then a truncated body.
                 await sse.FlushAsync(_ct);
-                context.Abort();
-                return RequestOutcome.Failed;
+                throw new SimulatedStreamAbortException(failAfter);
             }
 
             if (_control.ErrorAfterChunks is int errorAfter && sse.EventsWritten >= errorAfter)

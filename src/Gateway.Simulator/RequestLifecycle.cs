@@ -19,6 +19,12 @@ internal static class RequestLifecycle
         {
             outcome = await HandleCoreAsync(context, state, handler);
         }
+        catch (SimulatedStreamAbortException)
+        {
+            // Let Kestrel see it: that is what cuts the connection (see GenerationRunner).
+            outcome = RequestOutcome.Failed;
+            throw;
+        }
         catch (Exception e) when (IsClientGone(e, context))
         {
             outcome = RequestOutcome.AbortedByClient;

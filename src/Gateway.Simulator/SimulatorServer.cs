@@ -19,6 +19,9 @@ namespace Gateway.Simulator;
 /// </summary>
 public sealed class SimulatorServer : IAsyncDisposable
 {
+    /// <summary>The log category of Kestrel's "unhandled exception was thrown by the application" messages.</summary>
+    private const string KestrelApplicationCategory = "Microsoft.AspNetCore.Server.Kestrel";
+
     private readonly WebApplication _app;
     private int _stopped;
 
@@ -63,9 +66,6 @@ public sealed class SimulatorServer : IAsyncDisposable
         {
             ApplicationName = typeof(SimulatorServer).Assembly.GetName().Name,
         });
-        // Inline scheduling: a flush hands bytes to the socket before FlushAsync returns (so a simulated abort never
-        // drops chunks already "sent"), and saves thread-pool hops. Safe here because no handler ever blocks.
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = false);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -76,7 +76,10 @@ public sealed class SimulatorServer : IAsyncDisposable
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton<IHostLifetime, NoopHostLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(1));
-        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        // Warnings and up only. Kestrel logs every exception that reaches it as an application error; the only one
+        // that can is the deliberate SimulatedStreamAbortException (handlers answer all other failures themselves).
+        builder.Logging.AddConsole().AddFilter((category, level) =>
+            level >= LogLevel.Warning && (category != KestrelApplicationCategory || level >= LogLevel.Critical));
 
         var app = builder.Build();
         MapRoutes(app, state);

@@ -72,7 +72,7 @@ public abstract class ToolCallParserBase : IToolCallParser
     public ToolCallParseResult Parse(string modelOutput, ToolSchemas tools)
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
-        var sink = new CollectingSink();
+        var sink = new CollectingSink(modelOutput);
         CreateScanner(tools ?? ToolSchemas.Empty).Run(modelOutput, isFinal: true, sink);
         return sink.ToResult();
     }
@@ -80,34 +80,111 @@ public abstract class ToolCallParserBase : IToolCallParser
     public IStreamingToolCallParser CreateStreaming(ToolSchemas tools) =>
         new StreamingToolCallParser(CreateScanner(tools ?? ToolSchemas.Empty));
 
-    private sealed class CollectingSink : ScanSink
+    /// <summary>
+    /// Collects the content of a whole-text parse as ranges of the source (scanners report slices of it), so the
+    /// content is copied once, or not at all when it is the source itself.
+    /// </summary>
+    private sealed class CollectingSink(string source) : ScanSink
     {
-        private readonly StringBuilder _content = new();
+        private readonly List<ReadOnlyMemory<char>> _pieces = [];
         private readonly List<ToolCall> _calls = [];
 
-        public override void Content(ReadOnlySpan<char> text) => _content.Append(text);
+        public override void Content(ReadOnlySpan<char> text)
+        {
+            if (text.IsEmpty)
+            {
+                return;
+            }
+
+            if (!source.AsSpan().Overlaps(text, out var offset))
+            {
+                _pieces.Add(text.ToString().AsMemory());
+                return;
+            }
+
+            if (_pieces.Count > 0
+                && SourceRanges.TryExtend(source, _pieces[^1], offset, text.Length, out var merged))
+            {
+                _pieces[^1] = merged;
+                return;
+            }
+
+            _pieces.Add(source.AsMemory(offset, text.Length));
+        }
 
         public override void Call(string name, string argumentsJson) =>
             _calls.Add(new ToolCall(ToolCallIds.New(), name, argumentsJson));
 
-        public ToolCallParseResult ToResult()
+        public ToolCallParseResult ToResult() => new(TrimmedContent(), _calls);
+
+        private string? TrimmedContent()
         {
-            // Trimmed without an intermediate copy (the content of a long output is a large string).
+            // Trim across pieces: drop leading and trailing whitespace without building the untrimmed text.
             var first = 0;
-            while (first < _content.Length && char.IsWhiteSpace(_content[first]))
+            var head = ReadOnlyMemory<char>.Empty;
+            for (; first < _pieces.Count; first++)
             {
-                first++;
+                head = _pieces[first].TrimStart();
+                if (!head.IsEmpty)
+                {
+                    break;
+                }
             }
 
-            var last = _content.Length - 1;
-            while (last >= first && char.IsWhiteSpace(_content[last]))
+            if (first == _pieces.Count)
             {
-                last--;
+                return null;
             }
 
-            var content = last < first ? null : _content.ToString(first, last - first + 1);
-            return new ToolCallParseResult(content, _calls);
+            var last = _pieces.Count - 1;
+            var tail = _pieces[last].TrimEnd();
+            while (tail.IsEmpty)
+            {
+                tail = _pieces[--last].TrimEnd();
+            }
+
+            if (first == last)
+            {
+                var only = head.Span.TrimEnd();
+                return only.Length == source.Length && source.AsSpan().Overlaps(only) ? source : only.ToString();
+            }
+
+            var length = head.Length + tail.Length;
+            for (var i = first + 1; i < last; i++)
+            {
+                length += _pieces[i].Length;
+            }
+
+            return string.Create(length, (Pieces: _pieces, First: first, Last: last, Head: head, Tail: tail), static (span, state) =>
+            {
+                state.Head.Span.CopyTo(span);
+                var at = state.Head.Length;
+                for (var i = state.First + 1; i < state.Last; i++)
+                {
+                    state.Pieces[i].Span.CopyTo(span[at..]);
+                    at += state.Pieces[i].Length;
+                }
+
+                state.Tail.Span.CopyTo(span[at..]);
+            });
         }
+    }
+}
+
+/// <summary>Helpers for content ranges of a source string.</summary>
+internal static class SourceRanges
+{
+    /// <summary>Extends <paramref name="piece"/> when the range at <paramref name="offset"/> of <paramref name="source"/> follows it directly.</summary>
+    public static bool TryExtend(string source, ReadOnlyMemory<char> piece, int offset, int length, out ReadOnlyMemory<char> merged)
+    {
+        merged = default;
+        if (!source.AsSpan().Overlaps(piece.Span, out var pieceOffset) || pieceOffset + piece.Length != offset)
+        {
+            return false;
+        }
+
+        merged = source.AsMemory(pieceOffset, piece.Length + length);
+        return true;
     }
 }
 
