@@ -178,10 +178,19 @@ public static class GatewayApp
             log.LogWarning("AUTH DISABLED: no BEARER_TOKEN or API keys configured; every caller on {Host} is let in (allowed on loopback only).", settings.Server.Host);
         }
 
-        foreach (var model in settings.Models)
+        foreach (var handle in app.Services.GetRequiredService<GatewayRuntime>().Catalog.All)
         {
-            log.LogInformation("Model {Model} -> {UpstreamModel} at {Upstreams} (tool-call parser {Parser})",
-                model.Id, string.IsNullOrEmpty(model.UpstreamModel) ? model.Id : model.UpstreamModel, string.Join(", ", model.Upstreams), model.ToolCallParser);
+            var route = handle.Route;
+            var parser = string.Equals(route.ToolCallParser, route.EffectiveToolCallParser, StringComparison.OrdinalIgnoreCase)
+                ? route.ToolCallParser
+                : $"{route.ToolCallParser} -> {route.EffectiveToolCallParser}";
+            log.LogInformation(
+                "Model {Model} -> {UpstreamModel} at {Upstreams} (tool-call parser {Parser}{UpstreamParses})",
+                route.ModelId,
+                route.UpstreamModel,
+                string.Join(", ", route.Endpoints.Select(e => e.Label)),
+                parser,
+                route.UpstreamParsesTools ? "; vLLM parses tool calls" : "");
         }
     }
 }
