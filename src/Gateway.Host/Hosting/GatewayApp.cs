@@ -55,6 +55,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayStreams>();
         builder.Services.AddSingleton<ProxyEndpoint>();
         builder.Services.AddSingleton<ModelsEndpoint>();
+        builder.Services.AddHostedService<ToolCallFailureLog>();
         if (simulator is not null)
         {
             builder.Services.AddSingleton(simulator);
