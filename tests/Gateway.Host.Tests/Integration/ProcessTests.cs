@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Host.Hosting;
+
+namespace Gateway.Host.Tests.Integration;
+
+/// <summary>The gateway as users start it: a process, configured by the environment.</summary>
+public sealed class ProcessTests : IDisposable
+{
+    private readonly string _workingDirectory = Directory.CreateTempSubdirectory("gateway-process-").FullName;
+
+    public void Dispose() => Directory.Delete(_workingDirectory, recursive: true);
+
+    private Process Start(params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(GatewayApp).Assembly.Location);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Gateway__", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        // Drain stdout so a chatty process can never block on a full pipe.
+        _ = process.StandardOutput.ReadToEndAsync();
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task An_invalid_setting_stops_the_process_with_one_line_naming_the_key()
+    {
+        using var process = Start(("SERVER_PORT", "70000"));
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains("SERVER_PORT", line, StringComparison.Ordinal);
+        Assert.Contains("70000", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_nothing_configured_the_process_answers_at_once_from_the_embedded_simulator()
+    {
+        var port = FreePort();
+        using var process = Start(("SERVER_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            HttpStatusCode? status = null;
+            while (DateTime.UtcNow < deadline && status != HttpStatusCode.OK)
+            {
+                try
+                {
+                    using var response = await client.PostAsync(
+                        new Uri("/v1/chat/completions", UriKind.Relative),
+                        new StringContent("""{"model":"selfhost-qwen","messages":[{"role":"user","content":"hi"}],"max_tokens":2}""", System.Text.Encoding.UTF8, "application/json"));
+                    status = response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}
