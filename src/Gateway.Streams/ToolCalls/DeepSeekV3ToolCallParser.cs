@@ -38,41 +38,23 @@ public sealed class DeepSeekV3ToolCallParser : ToolCallParserBase
         {
             if (_inBlock)
             {
-                var consumed = InBlock(text, isFinal, sink);
-                if (consumed != 0 || _inBlock)
+                var inBlock = InBlock(text, isFinal, sink);
+                if (inBlock != 0 || _inBlock)
                 {
-                    return consumed;
+                    return inBlock;
                 }
             }
 
-            var lt = text.IndexOf('<');
-            if (lt != 0)
+            if (!AtMarker(text, CallsBegin, isFinal, sink, out var consumed))
             {
-                var length = lt < 0 ? text.Length : lt;
-                sink.Content(text[..length]);
-                return length;
-            }
-
-            switch (Markers.At(text, CallsBegin))
-            {
-                case Markers.Match.None:
-                    sink.Content(text[..1]);
-                    return 1;
-                case Markers.Match.Partial:
-                    if (!isFinal)
-                    {
-                        return 0;
-                    }
-
-                    sink.Content(text);
-                    return text.Length;
+                return consumed;
             }
 
             var call = Markers.SkipWhitespace(text, CallsBegin.Length);
             switch (Markers.At(text[call..], CallBegin))
             {
                 case Markers.Match.Partial:
-                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                    return MoreOrFail(text, isFinal, sink);
                 case Markers.Match.None:
                     return Fail(text, call, sink); // a block without a call: the marker is content
             }
@@ -226,13 +208,6 @@ public sealed class DeepSeekV3ToolCallParser : ToolCallParserBase
             name = nameText.ToString();
             arguments = compact;
             return true;
-        }
-
-        private int Fail(ReadOnlySpan<char> text, int length, ScanSink sink)
-        {
-            Failed();
-            sink.Content(text[..length]);
-            return length;
         }
     }
 }

@@ -29,19 +29,12 @@ public sealed class GraniteToolCallParser : ToolCallParserBase
                 var nonSpace = Markers.SkipWhitespace(text, 0);
                 if (nonSpace > 0)
                 {
-                    sink.Content(text[..nonSpace]);
-                    return nonSpace;
+                    return Content(text, nonSpace, sink);
                 }
 
                 if (text[0] == '[')
                 {
-                    var consumed = ReadArray(text, 0, isFinal, sink, bare: true);
-                    if (consumed > 0)
-                    {
-                        _atStart = false;
-                    }
-
-                    return consumed;
+                    return ReadArray(text, 0, isFinal, sink, bare: true);
                 }
 
                 if (text[0] != '<')
@@ -50,35 +43,17 @@ public sealed class GraniteToolCallParser : ToolCallParserBase
                 }
             }
 
-            var lt = text.IndexOf('<');
-            if (lt != 0)
+            if (!AtMarker(text, TokenMarker, TagMarker, isFinal, sink, out var marker, out var consumed))
             {
-                var length = lt < 0 ? text.Length : lt;
-                sink.Content(text[..length]);
-                return length;
-            }
-
-            var token = Markers.At(text, TokenMarker);
-            var tag = Markers.At(text, TagMarker);
-            if (token != Markers.Match.Full && tag != Markers.Match.Full)
-            {
-                if (token == Markers.Match.Partial || tag == Markers.Match.Partial)
+                if (consumed > 0)
                 {
-                    if (!isFinal)
-                    {
-                        return 0;
-                    }
-
-                    sink.Content(text);
-                    return text.Length;
+                    _atStart = false;
                 }
 
-                _atStart = false;
-                sink.Content(text[..1]);
-                return 1;
+                return consumed;
             }
 
-            var array = Markers.SkipWhitespace(text, token == Markers.Match.Full ? TokenMarker.Length : TagMarker.Length);
+            var array = Markers.SkipWhitespace(text, marker.Length);
             if (array == text.Length)
             {
                 if (!isFinal)
@@ -88,61 +63,39 @@ public sealed class GraniteToolCallParser : ToolCallParserBase
             }
             else if (text[array] == '[')
             {
-                var consumed = ReadArray(text, array, isFinal, sink, bare: false);
-                if (consumed > 0)
-                {
-                    _atStart = false;
-                }
-
-                return consumed;
+                return ReadArray(text, array, isFinal, sink, bare: false);
             }
 
             // A marker not followed by an array: the marker is content.
             _atStart = false;
-            Failed();
-            sink.Content(text[..array]);
-            return array;
+            return Fail(text, array, sink);
         }
 
-        /// <summary>Reads the array at <paramref name="start"/>; what precedes it in <paramref name="text"/> is its marker.</summary>
+        /// <summary>
+        /// Reads the array at <paramref name="start"/>; what precedes it in <paramref name="text"/> is its marker.
+        /// Once the array is decided (calls or content) the start of the output is past.
+        /// </summary>
         private int ReadArray(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, bool bare)
         {
-            switch (_json.Scan(text, start, Origin, out var end))
+            var status = _json.Scan(text, start, Origin, out var end);
+            if (status == ScanStatus.Incomplete && !isFinal)
+            {
+                return 0;
+            }
+
+            _atStart = false;
+            switch (status)
             {
                 case ScanStatus.Incomplete:
-                    if (!isFinal)
-                    {
-                        return 0;
-                    }
-
                     return NotCalls(text, bare ? start + 1 : text.Length, sink, bare);
                 case ScanStatus.Invalid:
                     return NotCalls(text, bare ? start + 1 : end, sink, bare);
             }
 
-            var calls = JsonArgumentScanner.TryReadCallArray(text[start..end]);
-            if (calls is null)
-            {
-                return NotCalls(text, end, sink, bare);
-            }
-
-            foreach (var (name, arguments) in calls)
-            {
-                sink.Call(name, arguments);
-            }
-
-            return end;
+            return TryReportCalls(text[start..end], sink) ? end : NotCalls(text, end, sink, bare);
         }
 
-        private int NotCalls(ReadOnlySpan<char> text, int length, ScanSink sink, bool bare)
-        {
-            if (!bare)
-            {
-                Failed();
-            }
-
-            sink.Content(text[..length]);
-            return length;
-        }
+        private int NotCalls(ReadOnlySpan<char> text, int length, ScanSink sink, bool bare) =>
+            bare ? Content(text, length, sink) : Fail(text, length, sink);
     }
 }

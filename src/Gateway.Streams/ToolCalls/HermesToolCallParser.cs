@@ -22,33 +22,15 @@ public sealed class HermesToolCallParser : ToolCallParserBase
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
-            var lt = text.IndexOf('<');
-            if (lt != 0)
+            if (!AtMarker(text, Open, isFinal, sink, out var consumed))
             {
-                var length = lt < 0 ? text.Length : lt;
-                sink.Content(text[..length]);
-                return length;
-            }
-
-            switch (Markers.At(text, Open))
-            {
-                case Markers.Match.None:
-                    sink.Content(text[..1]);
-                    return 1;
-                case Markers.Match.Partial:
-                    if (!isFinal)
-                    {
-                        return 0;
-                    }
-
-                    sink.Content(text);
-                    return text.Length;
+                return consumed;
             }
 
             var body = Markers.SkipWhitespace(text, Open.Length);
             if (body == text.Length)
             {
-                return isFinal ? Fail(text, text.Length, sink) : 0;
+                return MoreOrFail(text, isFinal, sink);
             }
 
             if (text[body] != '{')
@@ -60,9 +42,9 @@ public sealed class HermesToolCallParser : ToolCallParserBase
             switch (_json.Scan(text, body, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
-                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                    return MoreOrFail(text, isFinal, sink);
                 case ScanStatus.Invalid:
-                    return FailBlock(text, end, isFinal, sink);
+                    return FailBlock(text, end, Close, isFinal, sink);
             }
 
             var after = Markers.SkipWhitespace(text, end);
@@ -82,35 +64,10 @@ public sealed class HermesToolCallParser : ToolCallParserBase
                     blockEnd = text.Length;
                     break;
                 default:
-                    return FailBlock(text, after, isFinal, sink);
+                    return FailBlock(text, after, Close, isFinal, sink);
             }
 
-            if (!JsonArgumentScanner.TryReadCall(text[body..end], out var name, out var arguments))
-            {
-                return Fail(text, blockEnd, sink);
-            }
-
-            sink.Call(name, arguments);
-            return blockEnd;
-        }
-
-        /// <summary>A block that cannot be a call: content up to and including its closing tag.</summary>
-        private int FailBlock(ReadOnlySpan<char> text, int from, bool isFinal, ScanSink sink)
-        {
-            var close = text[from..].IndexOf(Close, StringComparison.Ordinal);
-            if (close >= 0)
-            {
-                return Fail(text, from + close + Close.Length, sink);
-            }
-
-            return isFinal ? Fail(text, text.Length, sink) : 0;
-        }
-
-        private int Fail(ReadOnlySpan<char> text, int length, ScanSink sink)
-        {
-            Failed();
-            sink.Content(text[..length]);
-            return length;
+            return TryReportCalls(text[body..end], sink) ? blockEnd : Fail(text, blockEnd, sink);
         }
     }
 }

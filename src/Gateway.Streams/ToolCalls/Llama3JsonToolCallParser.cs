@@ -50,27 +50,16 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
             var start = text.IndexOfAny('{', '[', '<');
             if (start != 0)
             {
-                var length = start < 0 ? text.Length : start;
-                sink.Content(text[..length]);
-                return length;
+                return ContentBefore(text, start, sink);
             }
 
             var body = 0;
             if (text[0] == '<')
             {
-                switch (Markers.At(text, PythonTag))
+                var tag = Markers.At(text, PythonTag);
+                if (tag != Markers.Match.Full)
                 {
-                    case Markers.Match.None:
-                        sink.Content(text[..1]);
-                        return 1;
-                    case Markers.Match.Partial:
-                        if (!isFinal)
-                        {
-                            return 0;
-                        }
-
-                        sink.Content(text);
-                        return text.Length;
+                    return NotMarker(text, tag, isFinal, sink);
                 }
 
                 body = Markers.SkipWhitespace(text, PythonTag.Length);
@@ -82,9 +71,7 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
                 if (body == text.Length || (text[body] != '{' && text[body] != '['))
                 {
                     // A tag not followed by a call (e.g. code for the interpreter): the tag is content.
-                    Failed();
-                    sink.Content(text[..body]);
-                    return body;
+                    return Fail(text, body, sink);
                 }
             }
 
@@ -100,9 +87,7 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
                     if (body > 0)
                     {
                         // The tag stays content; the object after it is looked at again on its own.
-                        Failed();
-                        sink.Content(text[..body]);
-                        return body;
+                        return Fail(text, body, sink);
                     }
 
                     if (text[..end].Contains("\"name\"", StringComparison.Ordinal))
@@ -110,8 +95,7 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
                         Failed(); // looked like a call object but was not one
                     }
 
-                    sink.Content(text[..end]);
-                    return end;
+                    return Content(text, end, sink);
             }
         }
 
@@ -150,29 +134,7 @@ public sealed class Llama3JsonToolCallParser : ToolCallParserBase
                     return Outcome.NotCalls;
             }
 
-            if (text[start] == '{')
-            {
-                if (!JsonArgumentScanner.TryReadCall(text[start..end], out var name, out var arguments))
-                {
-                    return Outcome.NotCalls;
-                }
-
-                sink.Call(name, arguments);
-                return Outcome.Calls;
-            }
-
-            var calls = JsonArgumentScanner.TryReadCallArray(text[start..end]);
-            if (calls is null)
-            {
-                return Outcome.NotCalls;
-            }
-
-            foreach (var (name, arguments) in calls)
-            {
-                sink.Call(name, arguments);
-            }
-
-            return Outcome.Calls;
+            return TryReportCalls(text[start..end], sink) ? Outcome.Calls : Outcome.NotCalls;
         }
     }
 }

@@ -24,33 +24,15 @@ public sealed class MistralToolCallParser : ToolCallParserBase
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
-            var bracket = text.IndexOf('[');
-            if (bracket != 0)
+            if (!AtMarker(text, Marker, isFinal, sink, out var consumed))
             {
-                var length = bracket < 0 ? text.Length : bracket;
-                sink.Content(text[..length]);
-                return length;
-            }
-
-            switch (Markers.At(text, Marker))
-            {
-                case Markers.Match.None:
-                    sink.Content(text[..1]);
-                    return 1;
-                case Markers.Match.Partial:
-                    if (!isFinal)
-                    {
-                        return 0;
-                    }
-
-                    sink.Content(text);
-                    return text.Length;
+                return consumed;
             }
 
             var body = Markers.SkipWhitespace(text, Marker.Length);
             if (body == text.Length)
             {
-                return isFinal ? Fail(text, text.Length, sink) : 0;
+                return MoreOrFail(text, isFinal, sink);
             }
 
             return text[body] is '[' or '{'
@@ -63,34 +45,12 @@ public sealed class MistralToolCallParser : ToolCallParserBase
             switch (_json.Scan(text, body, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
-                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                    return MoreOrFail(text, isFinal, sink);
                 case ScanStatus.Invalid:
                     return Fail(text, end, sink);
             }
 
-            if (text[body] == '{')
-            {
-                if (!JsonArgumentScanner.TryReadCall(text[body..end], out var name, out var arguments))
-                {
-                    return Fail(text, end, sink);
-                }
-
-                sink.Call(name, arguments);
-                return end;
-            }
-
-            var calls = JsonArgumentScanner.TryReadCallArray(text[body..end]);
-            if (calls is null)
-            {
-                return Fail(text, end, sink);
-            }
-
-            foreach (var (name, arguments) in calls)
-            {
-                sink.Call(name, arguments);
-            }
-
-            return end;
+            return TryReportCalls(text[body..end], sink) ? end : Fail(text, end, sink);
         }
 
         private int NameForm(ReadOnlySpan<char> text, int body, bool isFinal, ScanSink sink)
@@ -110,7 +70,7 @@ public sealed class MistralToolCallParser : ToolCallParserBase
             var position = Markers.SkipWhitespace(text, nameEnd);
             if (position == text.Length)
             {
-                return isFinal ? Fail(text, text.Length, sink) : 0;
+                return MoreOrFail(text, isFinal, sink);
             }
 
             if (text[position] == '[')
@@ -120,13 +80,13 @@ public sealed class MistralToolCallParser : ToolCallParserBase
                     case Markers.Match.None:
                         return Fail(text, position, sink);
                     case Markers.Match.Partial:
-                        return isFinal ? Fail(text, text.Length, sink) : 0;
+                        return MoreOrFail(text, isFinal, sink);
                 }
 
                 position = Markers.SkipWhitespace(text, position + ArgsMarker.Length);
                 if (position == text.Length)
                 {
-                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                    return MoreOrFail(text, isFinal, sink);
                 }
             }
 
@@ -138,7 +98,7 @@ public sealed class MistralToolCallParser : ToolCallParserBase
             switch (_json.Scan(text, position, Origin, out var end))
             {
                 case ScanStatus.Incomplete:
-                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                    return MoreOrFail(text, isFinal, sink);
                 case ScanStatus.Invalid:
                     return Fail(text, end, sink);
             }
@@ -151,13 +111,6 @@ public sealed class MistralToolCallParser : ToolCallParserBase
 
             sink.Call(text[body..nameEnd].ToString(), arguments);
             return end;
-        }
-
-        private int Fail(ReadOnlySpan<char> text, int length, ScanSink sink)
-        {
-            Failed();
-            sink.Content(text[..length]);
-            return length;
         }
     }
 }

@@ -78,12 +78,7 @@ internal ref struct PythonLiteralReader
             return ScanStatus.Invalid;
         }
 
-        while (_position < _text.Length && char.IsWhiteSpace(_text[_position]))
-        {
-            _position++;
-        }
-
-        return _position == _text.Length ? ScanStatus.Complete : ScanStatus.Invalid;
+        return SkipWhitespace() == ScanStatus.Incomplete ? ScanStatus.Complete : ScanStatus.Invalid; // nothing after the value
     }
 
     private ScanStatus ReadCall(CompactJsonWriter writer, out string name)
@@ -107,64 +102,13 @@ internal ref struct PythonLiteralReader
         }
 
         SawCall = true;
-        _position++;
-        writer.WriteStartObject();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        status = SkipWhitespace();
-        if (status != ScanStatus.Complete)
+        status = ReadEntries(writer, ')', keywords: true);
+        if (status == ScanStatus.Complete)
         {
-            return status;
+            name = identifier;
         }
 
-        var closed = _text[_position] == ')';
-        if (closed)
-        {
-            _position++;
-        }
-
-        while (!closed)
-        {
-            status = ReadIdentifier(out var keyword);
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-
-            status = SkipWhitespace();
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-
-            if (_text[_position] != '=' || !seen.Add(keyword))
-            {
-                return ScanStatus.Invalid; // positional argument or repeated keyword
-            }
-
-            _position++;
-            status = SkipWhitespace();
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-
-            writer.WritePropertyName(keyword);
-            status = ReadValue(writer);
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-
-            status = ReadSeparator(')', out closed);
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-        }
-
-        writer.WriteEndObject();
-        name = identifier;
-        return ScanStatus.Complete;
+        return status;
     }
 
     /// <summary>After an element: whitespace, then <c>,</c> (optionally followed by the closer) or the closer.</summary>
@@ -177,9 +121,8 @@ internal ref struct PythonLiteralReader
             return status;
         }
 
-        if (_text[_position] == closer)
+        if (TryClose(closer))
         {
-            _position++;
             closed = true;
             return ScanStatus.Complete;
         }
@@ -191,18 +134,32 @@ internal ref struct PythonLiteralReader
 
         _position++;
         status = SkipWhitespace();
-        if (status != ScanStatus.Complete)
+        if (status == ScanStatus.Complete)
         {
-            return status;
+            closed = TryClose(closer);
         }
 
-        if (_text[_position] == closer)
+        return status;
+    }
+
+    /// <summary>Passes the opener at the current position and the whitespace after it; <paramref name="closed"/> when the closer follows at once.</summary>
+    private ScanStatus Open(char closer, out bool closed)
+    {
+        _position++;
+        var status = SkipWhitespace();
+        closed = status == ScanStatus.Complete && TryClose(closer);
+        return status;
+    }
+
+    private bool TryClose(char closer)
+    {
+        if (_text[_position] != closer)
         {
-            _position++;
-            closed = true;
+            return false;
         }
 
-        return ScanStatus.Complete;
+        _position++;
+        return true;
     }
 
     private ScanStatus ReadValue(CompactJsonWriter writer)
@@ -215,7 +172,7 @@ internal ref struct PythonLiteralReader
             case '[':
                 return ReadList(writer);
             case '{':
-                return ReadDict(writer);
+                return ReadEntries(writer, '}', keywords: false);
             case '-' or '+' or '.' or (>= '0' and <= '9'):
             {
                 var status = ReadNumber(out var number);
@@ -282,18 +239,11 @@ internal ref struct PythonLiteralReader
 
     private ScanStatus ReadList(CompactJsonWriter writer)
     {
-        _position++;
         writer.WriteStartArray();
-        var status = SkipWhitespace();
+        var status = Open(']', out var closed);
         if (status != ScanStatus.Complete)
         {
             return status;
-        }
-
-        var closed = _text[_position] == ']';
-        if (closed)
-        {
-            _position++;
         }
 
         while (!closed)
@@ -315,25 +265,24 @@ internal ref struct PythonLiteralReader
         return ScanStatus.Complete;
     }
 
-    private ScanStatus ReadDict(CompactJsonWriter writer)
+    /// <summary>
+    /// Reads the entries of a dict (<c>{key: value, …}</c>) or of a call's keyword arguments (<c>(name=value, …)</c>,
+    /// each name once) from the opener at the current position, as a JSON object.
+    /// </summary>
+    private ScanStatus ReadEntries(CompactJsonWriter writer, char closer, bool keywords)
     {
-        _position++;
         writer.WriteStartObject();
-        var status = SkipWhitespace();
+        var seen = keywords ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var status = Open(closer, out var closed);
         if (status != ScanStatus.Complete)
         {
             return status;
         }
 
-        var closed = _text[_position] == '}';
-        if (closed)
-        {
-            _position++;
-        }
-
         while (!closed)
         {
-            status = ReadKey(out var key);
+            string key;
+            status = keywords ? ReadIdentifier(out key) : ReadKey(out key);
             if (status != ScanStatus.Complete)
             {
                 return status;
@@ -345,9 +294,9 @@ internal ref struct PythonLiteralReader
                 return status;
             }
 
-            if (_text[_position] != ':')
+            if (_text[_position] != (keywords ? '=' : ':') || (seen is not null && !seen.Add(key)))
             {
-                return ScanStatus.Invalid; // a set, or not a dict at all
+                return ScanStatus.Invalid; // a positional argument or repeated keyword; a set, or not a dict at all
             }
 
             _position++;
@@ -364,7 +313,7 @@ internal ref struct PythonLiteralReader
                 return status;
             }
 
-            status = ReadSeparator('}', out closed);
+            status = ReadSeparator(closer, out closed);
             if (status != ScanStatus.Complete)
             {
                 return status;
@@ -524,29 +473,18 @@ internal ref struct PythonLiteralReader
         {
             case '\n':
                 return ScanStatus.Complete; // line continuation
-            case '\\' or '\'' or '"':
-                builder.Append(escaped);
-                return ScanStatus.Complete;
-            case 'n':
-                builder.Append('\n');
-                return ScanStatus.Complete;
-            case 't':
-                builder.Append('\t');
-                return ScanStatus.Complete;
-            case 'r':
-                builder.Append('\r');
-                return ScanStatus.Complete;
-            case 'a':
-                builder.Append('\a');
-                return ScanStatus.Complete;
-            case 'b':
-                builder.Append('\b');
-                return ScanStatus.Complete;
-            case 'f':
-                builder.Append('\f');
-                return ScanStatus.Complete;
-            case 'v':
-                builder.Append('\v');
+            case '\\' or '\'' or '"' or 'n' or 't' or 'r' or 'a' or 'b' or 'f' or 'v':
+                builder.Append(escaped switch
+                {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    'a' => '\a',
+                    'b' => '\b',
+                    'f' => '\f',
+                    'v' => '\v',
+                    _ => escaped, // a backslash or a quote stands for itself
+                });
                 return ScanStatus.Complete;
             case >= '0' and <= '7':
             {
@@ -777,11 +715,7 @@ internal ref struct PythonLiteralReader
 
     private ScanStatus SkipWhitespace()
     {
-        while (_position < _text.Length && char.IsWhiteSpace(_text[_position]))
-        {
-            _position++;
-        }
-
+        _position = Markers.SkipWhitespace(_text, _position);
         return _position < _text.Length ? ScanStatus.Complete : ScanStatus.Incomplete;
     }
 

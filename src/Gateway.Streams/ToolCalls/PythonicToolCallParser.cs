@@ -65,8 +65,7 @@ public sealed class PythonicToolCallParser : ToolCallParserBase
                 }
             }
 
-            sink.Content(text);
-            return text.Length;
+            return Content(text, text.Length, sink);
         }
 
         private int AtStart(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
@@ -74,8 +73,7 @@ public sealed class PythonicToolCallParser : ToolCallParserBase
             var nonSpace = Markers.SkipWhitespace(text, 0);
             if (nonSpace > 0)
             {
-                sink.Content(text[..nonSpace]); // leading whitespace passes; the list may still follow
-                return nonSpace;
+                return Content(text, nonSpace, sink); // leading whitespace passes; the list may still follow
             }
 
             var list = 0;

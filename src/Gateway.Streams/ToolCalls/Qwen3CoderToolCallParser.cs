@@ -34,41 +34,19 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
         {
             if (_inBlock)
             {
-                var consumed = InBlock(text, isFinal, sink);
-                if (consumed != 0 || _inBlock)
+                var inBlock = InBlock(text, isFinal, sink);
+                if (inBlock != 0 || _inBlock)
                 {
-                    return consumed;
+                    return inBlock;
                 }
             }
 
-            var lt = text.IndexOf('<');
-            if (lt != 0)
+            if (!AtMarker(text, Open, FunctionOpen, isFinal, sink, out var marker, out var consumed))
             {
-                var length = lt < 0 ? text.Length : lt;
-                sink.Content(text[..length]);
-                return length;
+                return consumed;
             }
 
-            var block = Markers.At(text, Open);
-            var bare = Markers.At(text, FunctionOpen);
-            if (block != Markers.Match.Full && bare != Markers.Match.Full)
-            {
-                if (block == Markers.Match.None && bare == Markers.Match.None)
-                {
-                    sink.Content(text[..1]);
-                    return 1;
-                }
-
-                if (!isFinal)
-                {
-                    return 0;
-                }
-
-                sink.Content(text);
-                return text.Length;
-            }
-
-            if (bare == Markers.Match.Full)
+            if (marker == FunctionOpen)
             {
                 // A function outside any <tool_call> block.
                 switch (ReadFunction(text, 0, isFinal, sink, out var functionEnd))
@@ -86,9 +64,9 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
             switch (Markers.At(text[function..], FunctionOpen))
             {
                 case Markers.Match.Partial:
-                    return isFinal ? Fail(text, text.Length, sink) : 0;
+                    return MoreOrFail(text, isFinal, sink);
                 case Markers.Match.None:
-                    return FailBlock(text, function, isFinal, sink);
+                    return FailBlock(text, function, Close, isFinal, sink);
             }
 
             switch (ReadFunction(text, function, isFinal, sink, out var end))
@@ -99,7 +77,7 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
                 case ScanStatus.Incomplete:
                     return 0;
                 default:
-                    return FailBlock(text, function, isFinal, sink);
+                    return FailBlock(text, function, Close, isFinal, sink);
             }
         }
 
@@ -124,7 +102,7 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
                     case ScanStatus.Incomplete:
                         return 0;
                     default:
-                        var failed = FailBlock(text, next, isFinal, sink);
+                        var failed = FailBlock(text, next, Close, isFinal, sink);
                         _inBlock = failed == 0;
                         return failed;
                 }
@@ -355,25 +333,6 @@ public sealed class Qwen3CoderToolCallParser : ToolCallParserBase
 
             writer.WriteEndObject();
             return writer.ToString();
-        }
-
-        /// <summary>A block that is not a function call: content up to and including its closing tag.</summary>
-        private int FailBlock(ReadOnlySpan<char> text, int from, bool isFinal, ScanSink sink)
-        {
-            var close = text[from..].IndexOf(Close, StringComparison.Ordinal);
-            if (close >= 0)
-            {
-                return Fail(text, from + close + Close.Length, sink);
-            }
-
-            return isFinal ? Fail(text, text.Length, sink) : 0;
-        }
-
-        private int Fail(ReadOnlySpan<char> text, int length, ScanSink sink)
-        {
-            Failed();
-            sink.Content(text[..length]);
-            return length;
         }
     }
 }
