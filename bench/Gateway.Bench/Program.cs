@@ -1,6 +1,6 @@
 using Gateway.Bench;
 
-// Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|http|all] [--requests N] [--seconds S] [--concurrency C]
+// Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|relay|http|all] [--requests N] [--streams N] [--seconds S] [--concurrency C]
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -12,6 +12,12 @@ var concurrency = Option("--concurrency", 32);
 if (mode is "pipeline" or "all")
 {
     await PipelineBench.RunAsync(Option("--requests", 200_000), concurrency);
+    Console.WriteLine();
+}
+
+if (mode is "relay" or "all")
+{
+    await RelayBench.RunAsync(Option("--streams", 50_000), concurrency);
     Console.WriteLine();
 }
 

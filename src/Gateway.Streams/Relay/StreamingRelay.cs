@@ -10,13 +10,15 @@ namespace Gateway.Streams.Relay;
 /// <summary>
 /// Relays one SSE response: upstream bytes → <see cref="SseFramingStage"/> → the optional tool-call parsing
 /// flow → the client, writing and flushing each event as soon as it is complete. This small graph is the one
-/// per-request materialization, paid only by streams (which then live for seconds). The client always sees
+/// per-request materialization, paid only by streams (which then live for seconds). Events that completed in
+/// the same upstream read are flushed together after the last of them. The client always sees
 /// exactly one <c>data: [DONE]</c>; a failure after the first byte is written in-band as an error event first.
 /// </summary>
 public static class StreamingRelay
 {
     // No prefetch between stages: a client that stops reading stops the upstream reads almost at once.
     private static readonly Attributes MinimalBuffers = Attributes.CreateInputBuffer(1, 1);
+    private static readonly ReadOnlyMemory<byte> DoneFrame = SseFraming.DoneEvent.ToArray();
 
     /// <param name="stripUsageChunk">The gateway, not the client, asked for the usage chunk: read it, don't forward it.</param>
     public static async Task<RelayOutcome> RunAsync(
@@ -38,8 +40,7 @@ public static class StreamingRelay
         try
         {
             await events
-                .TakeWhile(e => !e.IsDone, inclusive: true)
-                .ToMaterialized(Sink.ForEachAsync<SseEvent>(1, e => WriteEventAsync(client, e, state, ct)), Keep.Right)
+                .ToMaterialized(new ClientWriterSink<SseEvent>(e => WriteEventAsync(client, e, state, ct)), Keep.Right)
                 .WithAttributes(MinimalBuffers)
                 .Run(materializer)
                 .ConfigureAwait(false);
@@ -66,12 +67,14 @@ public static class StreamingRelay
         return new RelayOutcome(result, state.Usage);
     }
 
-    private static async Task WriteEventAsync(IClientResponseWriter client, SseEvent e, State state, CancellationToken ct)
+    /// <summary>Writes and flushes one event; synchronous when the client side has room (the common case).</summary>
+    private static ValueTask WriteEventAsync(IClientResponseWriter client, SseEvent e, State state, CancellationToken ct)
     {
+        ReadOnlyMemory<byte> frame;
         if (e.IsDone)
         {
             state.SawDone = true;
-            await client.WriteAsync(SseFraming.DoneEvent.ToArray(), ct).ConfigureAwait(false);
+            frame = DoneFrame;
         }
         else
         {
@@ -80,12 +83,25 @@ public static class StreamingRelay
             state.Usage = usage ?? state.Usage;
             if (usageOnly && state.StripUsageChunk)
             {
-                return;
+                // Not forwarded, but it may end a read whose earlier events still wait for their flush.
+                return e.MoreFollows ? ValueTask.CompletedTask : client.FlushAsync(ct);
             }
 
-            await client.WriteAsync(SseFraming.Frame(e.Data.Span), ct).ConfigureAwait(false);
+            frame = SseFraming.Frame(e.Data.Span);
         }
 
+        var write = client.WriteAsync(frame, ct);
+        if (e.MoreFollows)
+        {
+            return write;
+        }
+
+        return write.IsCompletedSuccessfully ? client.FlushAsync(ct) : FlushAfterAsync(write, client, ct);
+    }
+
+    private static async ValueTask FlushAfterAsync(ValueTask write, IClientResponseWriter client, CancellationToken ct)
+    {
+        await write.ConfigureAwait(false);
         await client.FlushAsync(ct).ConfigureAwait(false);
     }
 
@@ -105,7 +121,7 @@ public static class StreamingRelay
                 await client.WriteAsync(SseFraming.Frame(GatewayErrorJson.ToBytes(error)), CancellationToken.None).ConfigureAwait(false);
             }
 
-            await client.WriteAsync(SseFraming.DoneEvent.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            await client.WriteAsync(DoneFrame, CancellationToken.None).ConfigureAwait(false);
             await client.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)

@@ -2,9 +2,10 @@ namespace Gateway.Streams.Sse;
 
 /// <summary>
 /// One complete server-sent event: the joined <c>data:</c> lines as raw UTF-8 bytes (never decoded, so a
-/// multi-byte character split across reads cannot be corrupted).
+/// multi-byte character split across reads cannot be corrupted). <see cref="MoreFollows"/> says that more
+/// events completed in the same upstream read, so the relay may flush once after the last of them.
 /// </summary>
-public readonly record struct SseEvent(ReadOnlyMemory<byte> Data)
+public readonly record struct SseEvent(ReadOnlyMemory<byte> Data, bool MoreFollows = false)
 {
     private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
     private static ReadOnlySpan<byte> ErrorKey => "\"error\""u8;

@@ -5,7 +5,8 @@ namespace Gateway.Streams.Sse;
 
 /// <summary>
 /// Turns upstream body bytes, split anywhere, into complete <see cref="SseEvent"/>s. Byte-level, so events
-/// and multi-byte UTF-8 characters split across TCP reads come out whole.
+/// and multi-byte UTF-8 characters split across TCP reads come out whole. The stream ends with the first
+/// <c>data: [DONE]</c>: anything after it is ignored and the upstream is released.
 /// </summary>
 public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>, SseEvent>>
 {
@@ -24,6 +25,7 @@ public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>,
         private readonly SseEventParser _parser = new();
         private readonly List<SseEvent> _parsed = [];
         private readonly Queue<SseEvent> _pending = new();
+        private bool _done;
 
         public Logic(SseFramingStage stage)
             : base(stage.Shape)
@@ -36,9 +38,17 @@ public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>,
         public override void OnPush()
         {
             _parser.Feed(Grab(_stage._in).Span, _parsed);
-            foreach (var e in _parsed)
+            for (var i = 0; i < _parsed.Count; i++)
             {
-                _pending.Enqueue(e);
+                var e = _parsed[i];
+                if (e.IsDone)
+                {
+                    _pending.Enqueue(e);
+                    _done = true;
+                    break;
+                }
+
+                _pending.Enqueue(i < _parsed.Count - 1 ? e with { MoreFollows = true } : e);
             }
 
             _parsed.Clear();
@@ -49,6 +59,10 @@ public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>,
             }
 
             Push(_stage._out, _pending.Dequeue());
+            if (_pending.Count == 0 && _done)
+            {
+                CompleteStage();
+            }
         }
 
         public override void OnPull()
@@ -56,7 +70,7 @@ public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>,
             if (_pending.Count > 0)
             {
                 Push(_stage._out, _pending.Dequeue());
-                if (_pending.Count == 0 && IsClosed(_stage._in))
+                if (_pending.Count == 0 && (_done || IsClosed(_stage._in)))
                 {
                     CompleteStage();
                 }
@@ -64,7 +78,7 @@ public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>,
                 return;
             }
 
-            if (IsClosed(_stage._in))
+            if (_done || IsClosed(_stage._in))
             {
                 CompleteStage();
                 return;

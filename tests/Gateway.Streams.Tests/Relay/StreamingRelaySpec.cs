@@ -47,7 +47,8 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(RelayResult.Completed, result);
         Assert.Equal(Body, client.Text);
-        Assert.Equal(3, client.Flushes);
+        // One flush per upstream read that completed events: per event when they arrive apart, once when together.
+        Assert.Equal(readSize >= Body.Length ? 1 : 3, client.Flushes);
     }
 
     [Fact]

@@ -47,4 +47,14 @@ public class SseFramingStageSpec : Akka.TestKit.Xunit2.TestKit
             .RunWith(Sink.Seq<SseEvent>(), Sys.Materializer());
         Assert.Single(events);
     }
+
+    [Fact]
+    public async Task SseFramingStage_should_end_the_stream_at_done_and_ignore_what_follows()
+    {
+        var chunks = new ReadOnlyMemory<byte>[] { "data: 1\n\ndata: [DONE]\n\ndata: late\n\n"u8.ToArray(), "data: later\n\n"u8.ToArray() };
+
+        var events = await Source.From(chunks).Via(new SseFramingStage()).RunWith(Sink.Seq<SseEvent>(), Sys.Materializer());
+
+        Assert.Equal(["1", "[DONE]"], events.Select(e => Encoding.UTF8.GetString(e.Data.Span)));
+    }
 }
