@@ -13,7 +13,7 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     public UpstreamCircuitBreaker Breaker { get; } = breaker;
 
     /// <summary>A short label for logs and metrics (never carries credentials).</summary>
-    public string Label { get; } = baseUri.GetLeftPart(UriPartial.Authority);
+    public string Label { get; } = $"{baseUri.Scheme}://{baseUri.Authority}";
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
