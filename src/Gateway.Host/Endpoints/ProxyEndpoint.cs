@@ -164,7 +164,7 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
 
             var outcome = await StreamingRelay.RunAsync(
                 upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
-            context.Items[RequestItems.Relay] = outcome.Result;
+            context.Items[RequestItems.Relay] = outcome.Kind;
             context.Items[RequestItems.Usage] = outcome.Usage;
             return;
         }
@@ -196,19 +196,15 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
     }
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
-    private static void Abandon(ProxyRequest request) =>
-        request.Outcome.ContinueWith(
-            static (t, state) =>
-            {
-                if (t.Result is ProxyOutcome.Responded responded)
-                {
-                    responded.Response.Dispose();
-                }
+    private static void Abandon(ProxyRequest request) => _ = AbandonAsync(request);
 
-                ((ProxyRequest)state!).Release();
-            },
-            request,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+    private static async Task AbandonAsync(ProxyRequest request)
+    {
+        if (await request.Outcome.ConfigureAwait(false) is ProxyOutcome.Responded responded)
+        {
+            responded.Response.Dispose();
+        }
+
+        request.Release();
+    }
 }

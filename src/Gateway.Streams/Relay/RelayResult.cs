@@ -11,4 +11,4 @@ public enum RelayResult
 }
 
 /// <summary>How a relay ended, and the token usage vLLM reported (when it did).</summary>
-public sealed record RelayOutcome(RelayResult Result, TokenUsage? Usage);
+public sealed record RelayOutcome(RelayResult Kind, TokenUsage? Usage);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -34,8 +33,7 @@ public sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory<b
     private sealed class Logic : OutGraphStageLogic
     {
         private readonly UpstreamBodySource _stage;
-        private readonly Action<Task<int>> _onRead;
-        private readonly Action<Task<Stream>> _onOpened;
+        private readonly Action<ReadCompleted> _onRead;
         private byte[]? _buffer;
         private Stream? _stream;
 
@@ -43,72 +41,54 @@ public sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory<b
             : base(stage.Shape)
         {
             _stage = stage;
-            _onRead = GetAsyncCallback<Task<int>>(OnRead);
-            _onOpened = GetAsyncCallback<Task<Stream>>(OnOpened);
+            _onRead = GetAsyncCallback<ReadCompleted>(OnRead);
             SetHandler(stage._out, this);
         }
 
-        public override void OnPull()
-        {
-            if (_stream is null)
-            {
-                _stage._response.Message.Content.ReadAsStreamAsync(_stage._response.Token).ContinueWith(_onOpened, TaskScheduler.Default);
-                return;
-            }
+        public override void OnPull() => _ = ReadAsync();
 
-            StartRead();
+        // The response owner disposes the body too (UpstreamResponse.Dispose); this closes it as early as possible.
+        // The read buffer is not pooled: a read may still be in flight when the stage stops.
+        public override void PostStop() => _stream?.Dispose();
+
+        /// <summary>One read (opening the body first if needed); its outcome re-enters the stage through the async callback.</summary>
+        private async Task ReadAsync()
+        {
+            try
+            {
+                var token = _stage._response.Token;
+                if (_stream is null)
+                {
+                    var stream = await _stage._response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                    _buffer = new byte[ReadSize];
+                    _stream = stream;
+                }
+
+                var read = await _stream.ReadAsync(_buffer.AsMemory(), token).ConfigureAwait(false);
+                _onRead(new ReadCompleted(read == 0 ? null : _buffer.AsSpan(0, read).ToArray(), null));
+            }
+            catch (Exception e)
+            {
+                _onRead(new ReadCompleted(null, e));
+            }
         }
 
-        public override void PostStop()
+        private void OnRead(ReadCompleted read)
         {
-            _stream?.Dispose();
-            if (_buffer is { } buffer)
+            if (read.Error is not null)
             {
-                _buffer = null;
-                ArrayPool<byte>.Shared.Return(buffer);
+                FailStage(read.Error);
             }
-        }
-
-        private void OnOpened(Task<Stream> opened)
-        {
-            if (!opened.IsCompletedSuccessfully)
-            {
-                FailStage(opened.Exception?.GetBaseException() ?? new OperationCanceledException());
-                return;
-            }
-
-            _stream = opened.Result;
-            _buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
-            StartRead();
-        }
-
-        private void StartRead()
-        {
-            var read = _stream!.ReadAsync(_buffer.AsMemory(), _stage._response.Token);
-            if (read.IsCompleted)
-            {
-                OnRead(read.AsTask());
-                return;
-            }
-
-            read.AsTask().ContinueWith(_onRead, TaskScheduler.Default);
-        }
-
-        private void OnRead(Task<int> read)
-        {
-            if (!read.IsCompletedSuccessfully)
-            {
-                FailStage(read.Exception?.GetBaseException() ?? new OperationCanceledException());
-                return;
-            }
-
-            if (read.Result == 0)
+            else if (read.Chunk is null)
             {
                 CompleteStage();
-                return;
             }
-
-            Push(_stage._out, (ReadOnlyMemory<byte>)_buffer.AsSpan(0, read.Result).ToArray());
+            else
+            {
+                Push(_stage._out, (ReadOnlyMemory<byte>)read.Chunk);
+            }
         }
     }
+
+    private readonly record struct ReadCompleted(byte[]? Chunk, Exception? Error);
 }
