@@ -10,14 +10,28 @@ namespace Gateway.Streams.Stages;
 /// Prepares each request for the upstream: validates tool definitions before any upstream work, maps the model
 /// name, asks for the usage chunk of every stream (so tokens can always be counted), and for a model whose tool
 /// calls the gateway parses, rewrites the request so vLLM renders the tools but neither parses nor rejects them,
-/// and attaches the parser to the response. A body that needs none of this is sent exactly as received.
+/// and attaches the parser to the response. A renamed model gets the client's name back in its responses.
+/// A body that needs none of this is sent exactly as received.
 /// </summary>
 public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcalls")
 {
     private const string ChatPath = "/v1/chat/completions";
     private const string CompletionsPath = "/v1/completions";
 
+    private readonly ResponseTransform? _restoreModel = route.RenamesModel ? new ModelNameRestorer(route.ModelId).AsTransform() : null;
+
     protected override GatewayError? Admit(ProxyRequest request)
+    {
+        var error = Prepare(request);
+        if (error is null && _restoreModel is not null)
+        {
+            request.ResponseTransform = ResponseTransform.Then(request.ResponseTransform, _restoreModel);
+        }
+
+        return error;
+    }
+
+    private GatewayError? Prepare(ProxyRequest request)
     {
         var upstreamModel = route.RenamesModel ? route.UpstreamModel : null;
         var isChat = string.Equals(request.Path, ChatPath, StringComparison.Ordinal);
