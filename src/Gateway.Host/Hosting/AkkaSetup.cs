@@ -17,6 +17,9 @@ public static class AkkaSetup
         {
             var runtime = provider.GetRequiredService<GatewayRuntime>();
             builder
+                // On SIGTERM the host stops Kestrel first (draining in-flight requests and streams) and only then the
+                // actor system. Akka's own process-exit hook would terminate it at once, killing live streams.
+                .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = logLevel;

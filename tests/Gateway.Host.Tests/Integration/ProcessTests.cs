@@ -94,4 +94,69 @@ public sealed class ProcessTests : IDisposable
             await process.WaitForExitAsync();
         }
     }
+
+    [Fact]
+    public async Task Sigterm_lets_a_stream_in_flight_finish_before_the_process_exits()
+    {
+        var port = FreePort();
+        using var process = Start(("SERVER_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await WaitUntilReadyAsync(client);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
+            {
+                Content = new StringContent(
+                    """{"model":"selfhost-qwen","stream":true,"max_tokens":20,"messages":[{"role":"user","content":"hi"}],"vllm_sim":{"itl_ms":100}}""",
+                    System.Text.Encoding.UTF8,
+                    "application/json"),
+            };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            var body = response.Content.ReadAsStringAsync();
+            await Task.Delay(300);
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            var events = Support.SseReader.Events(await body);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.Equal("[DONE]", events[^1]);
+            Assert.DoesNotContain(events, e => e.StartsWith("{\"error\"", StringComparison.Ordinal));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var ready = await client.GetAsync(new Uri("/ready", UriKind.Relative));
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the gateway process never became ready");
+    }
 }
