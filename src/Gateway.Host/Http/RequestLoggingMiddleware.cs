@@ -29,7 +29,7 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
                 Sanitize(context.Request.Path.Value),
                 status,
                 elapsed,
-                items.TryGetValue(RequestItems.Model, out var model) ? model : null,
+                items.TryGetValue(RequestItems.Model, out var model) ? Sanitize(model as string) : null,
                 items.TryGetValue(RequestItems.KeyName, out var key) ? key : null,
                 items.TryGetValue(RequestItems.ErrorCode, out var code) ? code : null,
                 relay,
@@ -39,7 +39,7 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
         }
     }
 
-    /// <summary>Control characters in a path would forge log lines.</summary>
+    /// <summary>Control characters in a client-supplied path or model name would forge log lines.</summary>
     private static string? Sanitize(string? path) =>
         path is null || !path.AsSpan().ContainsAnyInRange('\0', '\u001f') ? path : string.Create(path.Length, path, (span, p) =>
         {

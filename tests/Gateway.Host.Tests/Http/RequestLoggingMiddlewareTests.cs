@@ -1,0 +1,33 @@
+using System.Net;
+using Gateway.Host.Http;
+using Gateway.Host.Tests.Support;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Host.Tests.Http;
+
+public sealed class RequestLoggingMiddlewareTests
+{
+    [Fact]
+    public async Task Client_supplied_names_cannot_forge_log_lines()
+    {
+        var logger = new ListLogger<RequestLoggingMiddleware>();
+        var middleware = new RequestLoggingMiddleware(
+            context =>
+            {
+                context.Items[RequestItems.Model] = "evil\nINF forged line\r";
+                context.Response.StatusCode = (int)HttpStatusCode.NotFound;
+                return Task.CompletedTask;
+            },
+            logger);
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/v1/chat/completions\n";
+
+        await middleware.InvokeAsync(context);
+
+        var line = Assert.Single(logger.Entries).Message;
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain('\r', line);
+        Assert.Contains("evil\uFFFDINF forged line\uFFFD", line, StringComparison.Ordinal);
+    }
+}
