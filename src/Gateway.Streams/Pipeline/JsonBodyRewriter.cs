@@ -1,50 +1,84 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Gateway.Streams.Pipeline;
 
-/// <summary>Rewrites top-level fields of a JSON request body and copies every other field as sent.</summary>
+/// <summary>The top-level fields of a request body the gateway may have to change on its way to vLLM.</summary>
+/// <param name="Model">Replaces <c>model</c> (the name vLLM serves), when set.</param>
+/// <param name="IncludeUsage">Sets <c>stream_options.include_usage</c> to true, keeping the client's other stream options.</param>
+/// <param name="ToolChoiceNone">Sets <c>tool_choice</c> to <c>"none"</c>.</param>
+/// <param name="KeepSpecialTokens">Sets <c>skip_special_tokens</c> to false.</param>
+public readonly record struct BodyEdits(string? Model = null, bool IncludeUsage = false, bool ToolChoiceNone = false, bool KeepSpecialTokens = false)
+{
+    public bool Any => Model is not null || IncludeUsage || ToolChoiceNone || KeepSpecialTokens;
+}
+
+/// <summary>
+/// Applies <see cref="BodyEdits"/> in one pass. Every other field is copied byte for byte as the client sent it
+/// (same escaping, same number spelling, same order); edited fields keep their place, missing ones are appended.
+/// </summary>
 public static class JsonBodyRewriter
 {
-    public static byte[] ReplaceModel(JsonElement root, string model) => Rewrite(root, model, forceIncludeUsage: false);
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>
-    /// Replaces <c>model</c> (when <paramref name="model"/> is set) and, with <paramref name="forceIncludeUsage"/>,
-    /// sets <c>stream_options.include_usage</c> to true while keeping the client's other stream options.
-    /// </summary>
-    public static byte[] Rewrite(JsonElement root, string? model, bool forceIncludeUsage)
+    public static byte[] Rewrite(JsonElement root, BodyEdits edits)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var raw = JsonMarshal.GetRawUtf8Value(root);
+        if (!edits.Any || root.ValueKind != JsonValueKind.Object)
+        {
+            return raw.ToArray();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(raw.Length + 64);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            bool wroteModel = false, wroteOptions = false;
+            bool wroteModel = false, wroteOptions = false, wroteToolChoice = false, wroteSkip = false;
             foreach (var property in root.EnumerateObject())
             {
-                if (model is not null && property.NameEquals("model"))
+                if (edits.Model is not null && property.NameEquals("model"))
                 {
-                    writer.WriteString("model", model);
-                    wroteModel = true;
+                    WriteOnce(ref wroteModel, () => writer.WriteString("model", edits.Model));
                 }
-                else if (forceIncludeUsage && property.NameEquals("stream_options"))
+                else if (edits.IncludeUsage && property.NameEquals("stream_options"))
                 {
-                    WriteStreamOptions(writer, property.Value);
-                    wroteOptions = true;
+                    WriteOnce(ref wroteOptions, () => WriteStreamOptions(writer, property.Value));
+                }
+                else if (edits.ToolChoiceNone && property.NameEquals("tool_choice"))
+                {
+                    WriteOnce(ref wroteToolChoice, () => writer.WriteString("tool_choice", "none"));
+                }
+                else if (edits.KeepSpecialTokens && property.NameEquals("skip_special_tokens"))
+                {
+                    WriteOnce(ref wroteSkip, () => writer.WriteBoolean("skip_special_tokens", false));
                 }
                 else
                 {
-                    property.WriteTo(writer);
+                    writer.WritePropertyName(property.Name);
+                    writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(property.Value), skipInputValidation: true);
                 }
             }
 
-            if (model is not null && !wroteModel)
+            if (edits.Model is not null && !wroteModel)
             {
-                writer.WriteString("model", model);
+                writer.WriteString("model", edits.Model);
             }
 
-            if (forceIncludeUsage && !wroteOptions)
+            if (edits.IncludeUsage && !wroteOptions)
             {
                 WriteStreamOptions(writer, default);
+            }
+
+            if (edits.ToolChoiceNone && !wroteToolChoice)
+            {
+                writer.WriteString("tool_choice", "none");
+            }
+
+            if (edits.KeepSpecialTokens && !wroteSkip)
+            {
+                writer.WriteBoolean("skip_special_tokens", false);
             }
 
             writer.WriteEndObject();
@@ -59,6 +93,16 @@ public static class JsonBodyRewriter
         && options.ValueKind == JsonValueKind.Object
         && options.TryGetProperty("include_usage", out var include)
         && include.ValueKind == JsonValueKind.True;
+
+    /// <summary>A duplicated key is written once, with the edited value.</summary>
+    private static void WriteOnce(ref bool written, Action write)
+    {
+        if (!written)
+        {
+            write();
+            written = true;
+        }
+    }
 
     private static void WriteStreamOptions(Utf8JsonWriter writer, JsonElement existing)
     {

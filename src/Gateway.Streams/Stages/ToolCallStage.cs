@@ -48,8 +48,8 @@ public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcall
 
         if (parser is not null && !route.UpstreamParsesTools && HasTools(request.Json))
         {
-            var rewrite = ToolRequestRewriter.Rewrite(request.Json, upstreamModel, gatewayParses: true);
-            request.UpstreamBody = forceUsage ? AddUsage(rewrite.Body) : rewrite.Body;
+            var rewrite = ToolRequestRewriter.Rewrite(request.Json, upstreamModel, gatewayParses: true, includeUsage: forceUsage);
+            request.UpstreamBody = rewrite.Body;
             if (rewrite.ParseResponse)
             {
                 request.ResponseTransform = ToolCallResponseTransform.Create(parser, rewrite.Schemas);
@@ -60,14 +60,8 @@ public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcall
 
         request.UpstreamBody = upstreamModel is null && !forceUsage
             ? request.Body
-            : JsonBodyRewriter.Rewrite(request.Json, upstreamModel, forceUsage);
+            : JsonBodyRewriter.Rewrite(request.Json, new BodyEdits(upstreamModel, forceUsage));
         return null;
-    }
-
-    private static byte[] AddUsage(byte[] body)
-    {
-        using var document = JsonDocument.Parse(body);
-        return JsonBodyRewriter.Rewrite(document.RootElement, null, forceIncludeUsage: true);
     }
 
     private static bool HasTools(JsonElement root) =>

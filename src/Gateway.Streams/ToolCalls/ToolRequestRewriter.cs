@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Gateway.Streams.Pipeline;
 
 namespace Gateway.Streams.ToolCalls;
 
@@ -15,76 +15,17 @@ public sealed record ToolRewriteResult(byte[] Body, bool ParseResponse, ToolSche
 /// </summary>
 public static class ToolRequestRewriter
 {
-    public static ToolRewriteResult Rewrite(JsonElement requestRoot, string? upstreamModelName, bool gatewayParses)
+    /// <param name="includeUsage">Also ask for the stream's usage chunk (see <see cref="BodyEdits.IncludeUsage"/>), in the same pass.</param>
+    public static ToolRewriteResult Rewrite(JsonElement requestRoot, string? upstreamModelName, bool gatewayParses, bool includeUsage = false)
     {
         if (requestRoot.ValueKind != JsonValueKind.Object)
         {
             return new ToolRewriteResult(JsonMarshal.GetRawUtf8Value(requestRoot).ToArray(), false, ToolSchemas.Empty);
         }
 
-        var schemas = ToolSchemas.FromRequest(requestRoot);
         var parse = gatewayParses && NeedsGatewayParsing(requestRoot);
-        if (!parse && upstreamModelName is null)
-        {
-            return new ToolRewriteResult(JsonMarshal.GetRawUtf8Value(requestRoot).ToArray(), false, schemas);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(JsonMarshal.GetRawUtf8Value(requestRoot).Length + 64);
-        using (var writer = ToolJson.CreateWriter(buffer))
-        {
-            writer.WriteStartObject();
-            bool wroteModel = false, wroteToolChoice = false, wroteSkip = false;
-            foreach (var property in requestRoot.EnumerateObject())
-            {
-                if (upstreamModelName is not null && property.NameEquals("model"))
-                {
-                    if (!wroteModel)
-                    {
-                        writer.WriteString("model", upstreamModelName);
-                        wroteModel = true;
-                    }
-                }
-                else if (parse && property.NameEquals("tool_choice"))
-                {
-                    if (!wroteToolChoice)
-                    {
-                        writer.WriteString("tool_choice", "none");
-                        wroteToolChoice = true;
-                    }
-                }
-                else if (parse && property.NameEquals("skip_special_tokens"))
-                {
-                    if (!wroteSkip)
-                    {
-                        writer.WriteBoolean("skip_special_tokens", false);
-                        wroteSkip = true;
-                    }
-                }
-                else
-                {
-                    ToolJson.WriteRaw(writer, property);
-                }
-            }
-
-            if (upstreamModelName is not null && !wroteModel)
-            {
-                writer.WriteString("model", upstreamModelName);
-            }
-
-            if (parse && !wroteToolChoice)
-            {
-                writer.WriteString("tool_choice", "none");
-            }
-
-            if (parse && !wroteSkip)
-            {
-                writer.WriteBoolean("skip_special_tokens", false);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return new ToolRewriteResult(buffer.WrittenSpan.ToArray(), parse, schemas);
+        var body = JsonBodyRewriter.Rewrite(requestRoot, new BodyEdits(upstreamModelName, includeUsage, ToolChoiceNone: parse, KeepSpecialTokens: parse));
+        return new ToolRewriteResult(body, parse, ToolSchemas.FromRequest(requestRoot));
     }
 
     /// <summary>Non-empty <c>tools</c> and <c>tool_choice</c> <c>auto</c>, absent or null.</summary>

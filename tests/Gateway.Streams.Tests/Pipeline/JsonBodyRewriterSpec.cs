@@ -9,7 +9,7 @@ public class JsonBodyRewriterSpec
     private static string Rewrite(string json, string? model, bool usage)
     {
         using var doc = JsonDocument.Parse(json);
-        return Encoding.UTF8.GetString(JsonBodyRewriter.Rewrite(doc.RootElement, model, usage));
+        return Encoding.UTF8.GetString(JsonBodyRewriter.Rewrite(doc.RootElement, new BodyEdits(model, usage)));
     }
 
     [Fact]
@@ -40,5 +40,29 @@ public class JsonBodyRewriterSpec
     {
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(expected, JsonBodyRewriter.ClientRequestedUsage(doc.RootElement));
+    }
+
+    [Fact]
+    public void Copies_untouched_fields_byte_for_byte_whatever_their_escaping()
+    {
+        const string json = """{"model":"m","messages":[{"content":"Gr\u00fc\u00dfe 🎉 <b>"}],"temperature":1.50}""";
+        Assert.Equal(
+            """{"model":"u","messages":[{"content":"Gr\u00fc\u00dfe 🎉 <b>"}],"temperature":1.50}""",
+            Rewrite(json, "u", usage: false));
+    }
+
+    [Fact]
+    public void Applies_every_edit_in_one_pass()
+    {
+        using var doc = JsonDocument.Parse("""{"model":"m","tool_choice":"auto","stream":true}""");
+        var body = Encoding.UTF8.GetString(JsonBodyRewriter.Rewrite(doc.RootElement, new BodyEdits("u", IncludeUsage: true, ToolChoiceNone: true, KeepSpecialTokens: true)));
+        Assert.Equal("""{"model":"u","tool_choice":"none","stream":true,"stream_options":{"include_usage":true},"skip_special_tokens":false}""", body);
+    }
+
+    [Fact]
+    public void Returns_the_body_as_sent_when_there_is_nothing_to_edit()
+    {
+        const string json = """{ "model" : "m" }""";
+        Assert.Equal(json, Rewrite(json, null, usage: false));
     }
 }
