@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Gateway.Host.Hosting;
+using Gateway.Host.Tests.Support;
 
 namespace Gateway.Host.Tests.Integration;
 
@@ -38,13 +38,6 @@ public sealed class ProcessTests : IDisposable
         return process;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task An_invalid_setting_stops_the_process_with_one_line_naming_the_key()
     {
@@ -64,7 +57,7 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task With_nothing_configured_the_process_answers_at_once_from_the_embedded_simulator()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var process = Start(("SERVER_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         try
         {
@@ -98,7 +91,7 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task Sigterm_lets_a_stream_in_flight_finish_before_the_process_exits()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var process = Start(("SERVER_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         try
         {

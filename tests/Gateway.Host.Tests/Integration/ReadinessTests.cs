@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Gateway.Host.Tests.Support;
 using Gateway.Simulator;
@@ -8,17 +7,10 @@ namespace Gateway.Host.Tests.Integration;
 
 public sealed class ReadinessTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task With_the_upstream_down_requests_get_502_and_ready_is_503_until_it_comes_up()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         await using var gateway = await RunningGateway.StartAsync(upstream: $"http://127.0.0.1:{port}");
 
         using (var response = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""")))

@@ -92,11 +92,7 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
     public async Task In_flight_requests_never_exceed_the_admission_bound()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new FakeUpstreamHandler(async (_, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            return FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}");
-        });
+        var handler = FakeUpstreamHandler.Held(release);
         var pipeline = Materialize(Route(maxInFlight: 2, maxQueue: 32), handler);
         var requests = Enumerable.Range(0, 6).Select(_ => Requests.Chat()).ToList();
         requests.ForEach(r => Assert.True(pipeline.TryEnqueue(r)));
@@ -121,11 +117,7 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
     public async Task A_full_queue_refuses_new_requests_at_once()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new FakeUpstreamHandler(async (_, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            return FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}");
-        });
+        var handler = FakeUpstreamHandler.Held(release);
         var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 2), handler);
         Assert.True(pipeline.TryEnqueue(Requests.Chat()));
         await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
@@ -210,11 +202,7 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
     public async Task Closing_the_pipeline_answers_the_queued_requests()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new FakeUpstreamHandler(async (_, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            return FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}");
-        });
+        var handler = FakeUpstreamHandler.Held(release);
         var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 8), handler);
         var requests = Enumerable.Range(0, 8).Select(_ => Requests.Chat()).ToList();
         requests.ForEach(r => pipeline.TryEnqueue(r));

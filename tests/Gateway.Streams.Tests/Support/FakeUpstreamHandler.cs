@@ -14,6 +14,13 @@ public sealed class FakeUpstreamHandler(Func<HttpRequestMessage, CancellationTok
 
     public int MaxActive => Volatile.Read(ref _maxActive);
 
+    /// <summary>An upstream that holds every request until <paramref name="release"/> completes, then answers 200 <c>{}</c>.</summary>
+    public static FakeUpstreamHandler Held(TaskCompletionSource release) => new(async (_, ct) =>
+    {
+        await release.Task.WaitAsync(ct);
+        return Json(HttpStatusCode.OK, "{}");
+    });
+
     public static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
