@@ -20,11 +20,10 @@ internal static class GenerationRunner
             return early;
         }
 
-        metrics.EnterRunning(promptTokens.Sum());
         var finished = new bool[plans.Length];
+        var run = new Run(context, state, request, plans, promptTokens, format, finished);
         try
         {
-            var run = new Run(context, state, request, plans, promptTokens, format, finished);
             return request.Stream ? await run.StreamAsync() : await run.PlainAsync();
         }
         catch (Exception e) when (RequestLifecycle.IsClientGone(e, context))
@@ -33,7 +32,12 @@ internal static class GenerationRunner
         }
         finally
         {
-            metrics.ExitRunning();
+            if (run.Slot is { } slot)
+            {
+                metrics.ExitRunning();
+                slot.Dispose();
+            }
+
             foreach (var done in finished)
             {
                 if (!done)
@@ -52,10 +56,36 @@ internal static class GenerationRunner
         private readonly int _ttftMs = request.Control.TtftMs ?? state.Options.TtftMs;
         private readonly int _itlMs = request.Control.ItlMs ?? state.Options.ItlMs;
 
+        /// <summary>The engine slot once admitted (released by <see cref="RunAsync"/>).</summary>
+        public EngineSlot? Slot { get; private set; }
+
+        /// <summary>Waits for a running slot (FIFO, counted as waiting), then prefills the prompt.</summary>
+        private async Task AdmitAsync()
+        {
+            Slot = await state.Scheduler.AdmitAsync(request.Metrics, _ct);
+            var prompt = promptTokens.Sum();
+            request.Metrics.EnterRunning(prompt);
+            Slot.AddTokens(prompt);
+        }
+
+        private void Generated(int tokens)
+        {
+            request.Metrics.AddGenerationTokens(tokens);
+            Slot?.AddTokens(tokens);
+        }
+
         public async Task<RequestOutcome> PlainAsync()
         {
+            await AdmitAsync();
             var steps = plans.Max(p => p.Steps);
-            await RequestLifecycle.DelayAsync(_ttftMs + ((long)_itlMs * (steps - 1)), _ct);
+            await RequestLifecycle.DelayAsync(_ttftMs, _ct);
+            for (var step = 1; step < steps; step++)
+            {
+                // One engine step per token: the KV cache grows as the plain response is generated.
+                Slot!.AddTokens(plans.Count(p => step < p.Steps));
+                await RequestLifecycle.DelayAsync(_itlMs, _ct);
+            }
+
             if (_control.FailAfterChunks is not null)
             {
                 context.Abort();
@@ -97,6 +127,7 @@ internal static class GenerationRunner
                 return RequestOutcome.AbortedByClient;
             }
 
+            await AdmitAsync();
             await RequestLifecycle.DelayAsync(_ttftMs, _ct);
             var steps = plans.Max(p => p.Steps);
             for (var step = 0; step < steps; step++)
@@ -148,7 +179,7 @@ internal static class GenerationRunner
                         return RequestOutcome.AbortedByClient;
                     }
 
-                    request.Metrics.AddGenerationTokens(last ? plan.CompletionTokens - step : 1);
+                    Generated(last ? plan.CompletionTokens - step : 1);
                     if (last)
                     {
                         request.Metrics.Finished(plan.FinishReason);

@@ -22,9 +22,11 @@ internal static class MetricsHandler
     {
         var sb = new StringBuilder(2048);
         var models = state.ModelOrder;
-        Gauge(sb, "vllm:num_requests_running", "Number of requests in model execution batches.", models, m => m.Running);
-        Gauge(sb, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", models, m => m.Waiting);
-        Gauge(sb, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", models, m => m.KvCacheUsage);
+        var offset = state.LoadOffset;
+        var kvCacheUsage = Math.Min(1.0, state.Scheduler.KvCacheUsage + offset.KvCacheUsage);
+        Gauge(sb, "vllm:num_requests_running", "Number of requests in model execution batches.", models, m => m.Running + offset.Running);
+        Gauge(sb, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", models, m => m.Waiting + offset.Waiting);
+        Gauge(sb, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", models, _ => kvCacheUsage);
         Counter(sb, state, "vllm:prompt_tokens", "Number of prefill tokens processed.", models, m => m.PromptTokens);
         Counter(sb, state, "vllm:generation_tokens", "Number of generation tokens processed.", models, m => m.GenerationTokens);
 

@@ -3,9 +3,6 @@ namespace Gateway.Simulator;
 /// <summary>vLLM's per-model engine metrics (the numbers behind <c>GET /metrics</c>), updated lock-free.</summary>
 internal sealed class ModelMetrics(string name)
 {
-    /// <summary>vLLM's default <c>--max-num-seqs</c>; KV-cache usage is modelled as running / this.</summary>
-    private const double MaxNumSeqs = 256;
-
     private long _running;
     private long _waiting;
     private long _promptTokens;
@@ -19,8 +16,6 @@ internal sealed class ModelMetrics(string name)
     public long Running => Interlocked.Read(ref _running);
 
     public long Waiting => Interlocked.Read(ref _waiting);
-
-    public double KvCacheUsage => Math.Min(1.0, Running / MaxNumSeqs);
 
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
 

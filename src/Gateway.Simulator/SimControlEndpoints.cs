@@ -4,7 +4,8 @@ namespace Gateway.Simulator;
 
 /// <summary>
 /// Simulator-only routes for tests: <c>GET /sim/stats</c> (the <see cref="SimulatorStats"/> counters) and
-/// <c>POST /sim/reset</c> (zero them; answers the zeroed stats). vLLM metrics are never reset.
+/// <c>POST /sim/reset</c> (zero them and clear the load offset; answers the zeroed stats), <c>POST /sim/load</c> (pin an
+/// offset onto the load gauges of <c>/metrics</c>; <c>{}</c> clears it). vLLM's counters are never reset.
 /// </summary>
 internal static class SimControlEndpoints
 {
@@ -14,6 +15,22 @@ internal static class SimControlEndpoints
     public static Task ResetAsync(HttpContext context, SimulatorState state)
     {
         state.Stats.Reset();
+        state.LoadOffset = SimLoadOffset.None;
         return StatsAsync(context, state);
+    }
+
+    /// <summary><c>POST /sim/load</c> with <c>{"waiting","running","kv_cache_usage"}</c> (absent = 0); answers the offset now in force.</summary>
+    public static async Task LoadAsync(HttpContext context, SimulatorState state)
+    {
+        using var body = await JsonRequestReader.ReadAsync(context.Request.BodyReader, context.RequestAborted);
+        string? error = "body must be JSON";
+        if (body is null || !SimLoadOffset.TryParse(body.Root, out var offset, out error))
+        {
+            await VllmErrors.WriteDetailAsync(context, StatusCodes.Status400BadRequest, error ?? "invalid body");
+            return;
+        }
+
+        state.LoadOffset = offset;
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, offset, static (w, o) => o.WriteJson(w));
     }
 }

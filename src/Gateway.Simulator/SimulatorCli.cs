@@ -17,6 +17,11 @@ internal static class SimulatorCli
           --max-tokens N               tokens generated when a request sets no max_tokens (default 16)
           --embedding-dimensions N     embedding vector length (default 16)
           --keep-alive-timeout S       idle keep-alive timeout in seconds (default 5, like uvicorn)
+          --max-num-seqs N             running capacity; more requests wait in FIFO (default 256)
+          --kv-cache-tokens N          KV-cache capacity in tokens for kv_cache_usage_perc (default 65536)
+          --lora NAME[=PATH]           serve a LoRA adapter of the first model (repeatable; alias --lora-modules)
+          --tool-markup FAMILY         raw tool-call markup with tool_choice none: hermes (default), llama3_json,
+                                       mistral, pythonic, qwen3_coder, deepseek_v3, granite
           --api-key KEY                require this bearer key on /v1/* (repeatable)
           --enable-auto-tool-choice    accept tools with tool_choice "auto" (text is still returned raw)
           --legacy-error-envelope      pre-v0.10.1 error bodies {"object":"error",...}
@@ -31,6 +36,7 @@ internal static class SimulatorCli
         error = null;
         var models = new List<string>();
         var apiKeys = new List<string>();
+        var loras = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -85,6 +91,14 @@ internal static class SimulatorCli
             {
                 apiKeys.Add(value);
             }
+            else if (arg is "--lora" or "--lora-modules")
+            {
+                loras.Add(value);
+            }
+            else if (arg is "--tool-markup")
+            {
+                options = options with { ToolMarkup = value };
+            }
             else if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
             {
                 error = $"{arg} needs an integer, got '{value}'";
@@ -100,6 +114,8 @@ internal static class SimulatorCli
                     "--itl-ms" => options with { ItlMs = number },
                     "--max-tokens" => options with { DefaultMaxTokens = number },
                     "--embedding-dimensions" => options with { EmbeddingDimensions = number },
+                    "--max-num-seqs" => options with { MaxNumSeqs = number },
+                    "--kv-cache-tokens" => options with { KvCacheTokens = number },
                     _ => options with { KeepAliveTimeoutSeconds = number },
                 };
             }
@@ -110,12 +126,13 @@ internal static class SimulatorCli
             options = options with { Models = models };
         }
 
-        options = options with { ApiKeys = apiKeys };
+        options = options with { ApiKeys = apiKeys, LoraAdapters = loras };
         error = options.Validate();
         return error is null;
     }
 
     private static bool IsValueFlag(string flag) => flag is "--host" or "--port" or "--model" or "--served-model-name"
         or "--max-model-len" or "--ttft-ms" or "--itl-ms" or "--max-tokens" or "--embedding-dimensions"
-        or "--keep-alive-timeout" or "--api-key";
+        or "--keep-alive-timeout" or "--api-key" or "--max-num-seqs" or "--kv-cache-tokens" or "--lora" or "--lora-modules"
+        or "--tool-markup";
 }

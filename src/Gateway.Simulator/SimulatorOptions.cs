@@ -40,6 +40,38 @@ public sealed record SimulatorOptions
     /// </summary>
     public bool EnableAutoToolChoice { get; init; }
 
+    /// <summary>
+    /// Running capacity of the engine (vLLM's <c>--max-num-seqs</c>, default 256): requests beyond it wait in FIFO order
+    /// before their first token (their TTFT includes the wait) and count in <c>vllm:num_requests_waiting</c>.
+    /// </summary>
+    public int MaxNumSeqs { get; init; } = 256;
+
+    /// <summary>
+    /// KV-cache capacity in tokens; <c>vllm:kv_cache_usage_perc</c> is (prompt + generated-so-far tokens of running
+    /// requests) / this, capped at 1. Default 65536 (eight default-length contexts).
+    /// </summary>
+    public int KvCacheTokens { get; init; } = 65536;
+
+    /// <summary>
+    /// LoRA adapters of the first model (vLLM's <c>--lora-modules</c>), each <c>NAME</c> or <c>NAME=PATH</c>. Listed by
+    /// <c>/v1/models</c> (<c>id</c> = NAME, <c>parent</c> = the first model, <c>root</c> = PATH, or NAME without one) and
+    /// accepted as <c>model</c>; their metrics count under the base model.
+    /// </summary>
+    public IReadOnlyList<string> LoraAdapters { get; init; } = [];
+
+    /// <summary>
+    /// The tool-call markup the simulated model writes as raw text when a request carries <c>tools</c> with
+    /// <c>tool_choice: "none"</c>: <c>hermes</c> (default), <c>llama3_json</c>, <c>mistral</c>, <c>pythonic</c>,
+    /// <c>qwen3_coder</c>, <c>deepseek_v3</c> or <c>granite</c> (vLLM's parser names).
+    /// </summary>
+    public string ToolMarkup { get; init; } = "hermes";
+
+    /// <summary>The adapters of <see cref="LoraAdapters"/> split into name and path (path = name when none is given).</summary>
+    internal IEnumerable<(string Name, string Path)> ParsedLoraAdapters() =>
+        LoraAdapters.Select(spec => spec.IndexOf('=', StringComparison.Ordinal) is var eq and > 0
+            ? (spec[..eq], spec[(eq + 1)..])
+            : (spec, spec));
+
     /// <summary>Bearer keys required on <c>/v1/*</c> (vLLM's <c>--api-key</c>); empty = open.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
@@ -56,7 +88,7 @@ public sealed record SimulatorOptions
             return $"port must be between 0 and 65535, got {Port}";
         }
 
-        if (Models is null || Models.Count == 0)
+        if (Models is null || Models.Count == 0 || LoraAdapters is null || ToolMarkup is null)
         {
             return "at least one model name is required";
         }
@@ -73,6 +105,24 @@ public sealed record SimulatorOptions
             {
                 return $"model name '{model}' is given twice";
             }
+        }
+
+        foreach (var (name, path) in ParsedLoraAdapters())
+        {
+            if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path))
+            {
+                return "lora adapters must be NAME or NAME=PATH";
+            }
+
+            if (!seen.Add(name))
+            {
+                return $"model name '{name}' is given twice";
+            }
+        }
+
+        if (!ToolMarkups.IsKnown(ToolMarkup))
+        {
+            return $"unknown tool markup '{ToolMarkup}' (choose from {string.Join(", ", ToolMarkups.Names)})";
         }
 
         if (MaxModelLen < 1)
@@ -93,6 +143,16 @@ public sealed record SimulatorOptions
         if (EmbeddingDimensions < 1)
         {
             return $"embedding dimensions must be at least 1, got {EmbeddingDimensions}";
+        }
+
+        if (MaxNumSeqs < 1)
+        {
+            return $"max num seqs must be at least 1, got {MaxNumSeqs}";
+        }
+
+        if (KvCacheTokens < 1)
+        {
+            return $"kv cache tokens must be at least 1, got {KvCacheTokens}";
         }
 
         if (KeepAliveTimeoutSeconds < 1)

@@ -130,6 +130,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         app.MapPost("/detokenize", context => TokenizeHandler.DetokenizeAsync(context, state));
         app.MapGet("/sim/stats", context => SimControlEndpoints.StatsAsync(context, state));
         app.MapPost("/sim/reset", context => SimControlEndpoints.ResetAsync(context, state));
+        app.MapPost("/sim/load", context => SimControlEndpoints.LoadAsync(context, state));
     }
 
     private static IPAddress ResolveAddress(string host)

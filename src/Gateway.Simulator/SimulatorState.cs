@@ -9,8 +9,15 @@ internal sealed class SimulatorState
     {
         Options = options;
         DefaultModel = options.Models[0];
-        Models = options.Models.ToFrozenDictionary(m => m, m => new ModelMetrics(m), StringComparer.Ordinal);
-        ModelOrder = [.. options.Models.Select(m => Models[m])];
+        var metrics = options.Models.ToDictionary(m => m, m => new ModelMetrics(m), StringComparer.Ordinal);
+        ModelOrder = [.. options.Models.Select(m => metrics[m])];
+        foreach (var (name, _) in options.ParsedLoraAdapters())
+        {
+            metrics[name] = metrics[DefaultModel]; // vLLM labels an adapter's requests with the base model's name
+        }
+
+        Models = metrics.ToFrozenDictionary(StringComparer.Ordinal);
+        Scheduler = new EngineScheduler(options.MaxNumSeqs, options.KvCacheTokens);
         StartedAtUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
     }
 
@@ -20,11 +27,17 @@ internal sealed class SimulatorState
 
     public string DefaultModel { get; }
 
-    /// <summary>Served model name → its metrics.</summary>
+    /// <summary>Served model name or LoRA adapter name → its (base model's) metrics.</summary>
     public FrozenDictionary<string, ModelMetrics> Models { get; }
 
     /// <summary>Metrics in the order the models were configured.</summary>
     public IReadOnlyList<ModelMetrics> ModelOrder { get; }
+
+    /// <summary>The engine's running capacity, FIFO wait queue and KV-cache figure.</summary>
+    public EngineScheduler Scheduler { get; }
+
+    /// <summary>The pinned load offset of <c>POST /sim/load</c>.</summary>
+    public SimLoadOffset LoadOffset { get; set; } = SimLoadOffset.None;
 
     public TokenVocabulary Vocabulary { get; } = new();
 
