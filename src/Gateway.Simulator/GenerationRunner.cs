@@ -77,6 +77,12 @@ internal static class GenerationRunner
         public async Task<RequestOutcome> PlainAsync()
         {
             await AdmitAsync();
+            if (_control.StallAfterChunks is not null)
+            {
+                // Never answer; only the client leaving (or shutdown) ends this.
+                await Task.Delay(Timeout.Infinite, _ct);
+            }
+
             var steps = plans.Max(p => p.Steps);
             await RequestLifecycle.DelayAsync(_ttftMs, _ct);
             for (var step = 1; step < steps; step++)
@@ -164,6 +170,12 @@ internal static class GenerationRunner
                         return stopped;
                     }
 
+                    if (step == 0 && choice == 0 && _control.MalformedSse is { } malformed
+                        && !await WriteMalformedAsync(sse, malformed))
+                    {
+                        return RequestOutcome.AbortedByClient;
+                    }
+
                     var last = step == plan.Pieces.Length;
                     var text = last ? plan.FinalText : plan.Pieces[step];
                     var generated = last ? plan.CompletionTokens : step + 1;
@@ -208,15 +220,43 @@ internal static class GenerationRunner
                 return beforeDone;
             }
 
+            if (_control.OmitDone)
+            {
+                return await sse.FlushAsync(_ct) ? RequestOutcome.Completed : RequestOutcome.AbortedByClient;
+            }
+
             return await sse.WriteDoneAsync(_ct) ? RequestOutcome.Completed : RequestOutcome.AbortedByClient;
         }
 
+        /// <summary><c>malformed_sse</c>: one broken event before the first content delta; false when the client is gone.</summary>
+        private async ValueTask<bool> WriteMalformedAsync(SseStream sse, string kind)
+        {
+            switch (kind)
+            {
+                case "not_json":
+                    return await sse.WriteEventAsync("this is not JSON"u8, _ct);
+                case "missing_blank_line":
+                    sse.OmitNextBlankLine = true;
+                    return true;
+                default:
+                    format.WriteDeltaChunk(sse.BeginEvent(), request, 0, new string('x', _control.OversizedBytes), null, null);
+                    return await sse.EndEventAsync(_ct);
+            }
+        }
+
         /// <summary>
-        /// Applies <c>fail_after_chunks</c> (abort the connection, no [DONE]) and <c>error_after_chunks</c> (vLLM's
+        /// Applies <c>stall_after_chunks</c> (silence until the client leaves), <c>fail_after_chunks</c> (abort the connection, no [DONE]) and <c>error_after_chunks</c> (vLLM's
         /// mid-stream error event, then [DONE]) once that many events are out. Null: go on.
         /// </summary>
         private async ValueTask<RequestOutcome?> InterruptAsync(SseStream sse)
         {
+            if (_control.StallAfterChunks is int stallAfter && sse.EventsWritten >= stallAfter)
+            {
+                // Everything so far reaches the client; then silence on an open connection until the client leaves.
+                await sse.FlushAsync(_ct);
+                await Task.Delay(Timeout.Infinite, _ct);
+            }
+
             if (_control.FailAfterChunks is int failAfter && sse.EventsWritten >= failAfter)
             {
                 // HttpContext.Abort() would drop chunks still queued in Kestrel's transport. Throwing after the

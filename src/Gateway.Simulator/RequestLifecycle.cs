@@ -59,6 +59,15 @@ internal static class RequestLifecycle
     /// </summary>
     public static async ValueTask<RequestOutcome?> QueueAndFailuresAsync(HttpContext context, SimulatorState state, VllmSimControl control, ModelMetrics metrics)
     {
+        if (control.ContentType is { } contentType)
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.ContentType = contentType;
+                return Task.CompletedTask;
+            });
+        }
+
         if (control.HangMs > 0)
         {
             metrics.EnterWaiting();
@@ -77,6 +86,20 @@ internal static class RequestLifecycle
             }
         }
 
+        if (control.ResetBeforeHeaders)
+        {
+            ConnectionReset.Abort(context);
+            return RequestOutcome.Failed;
+        }
+
+        if (control.RedirectTo is { } location)
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = location;
+            context.Response.ContentLength = 0;
+            return RequestOutcome.Failed;
+        }
+
         if (control.FailStatus is not int status)
         {
             return null;
@@ -86,10 +109,16 @@ internal static class RequestLifecycle
         {
             await VllmErrors.WriteUnauthorizedAsync(context);
         }
-        else if (control.FailEmptyBody)
+        else if (control.FailBody == "empty")
         {
             context.Response.StatusCode = status;
             context.Response.ContentLength = 0;
+        }
+        else if (control.FailBody == "text")
+        {
+            var phrase = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+            await JsonResponses.WriteBytesAsync(
+                context, status, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(phrase.Length > 0 ? phrase : "Error"));
         }
         else
         {

@@ -33,11 +33,15 @@ internal sealed class SseStream : IDisposable
         return _json;
     }
 
+    /// <summary>Fault injection: end the next event with a single newline, so it merges into the following one.</summary>
+    public bool OmitNextBlankLine { get; set; }
+
     /// <summary>Ends the event and flushes it; false when the client is gone.</summary>
     public ValueTask<bool> EndEventAsync(CancellationToken ct)
     {
         _json.Flush();
-        _body.Write("\n\n"u8);
+        _body.Write(OmitNextBlankLine ? "\n"u8 : "\n\n"u8);
+        OmitNextBlankLine = false;
         EventsWritten++;
         return FlushAsync(ct);
     }

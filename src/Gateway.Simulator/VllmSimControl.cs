@@ -17,6 +17,17 @@ namespace Gateway.Simulator;
 /// plain: abort the connection instead of answering.</item>
 /// <item><c>error_after_chunks</c> (int ≥ 0): streaming: after that many SSE events, send vLLM's mid-stream error
 /// event and <c>[DONE]</c>.</item>
+/// <item><c>fail_body</c> (<c>json</c> default | <c>text</c> | <c>empty</c>): the body of a <c>fail_status</c> answer: vLLM's
+/// JSON error, a <c>text/plain</c> reason phrase (a proxy's or Starlette's non-JSON page) or nothing.</item>
+/// <item><c>reset_before_headers</c> (bool): abort the connection (TCP reset) before any response byte.</item>
+/// <item><c>stall_after_chunks</c> (int ≥ 0): streaming: after that many SSE events send nothing more but keep the
+/// connection open until the client leaves; plain: never answer.</item>
+/// <item><c>malformed_sse</c> (<c>not_json</c> | <c>missing_blank_line</c> | <c>oversized_event</c>): streaming: right
+/// after the role chunk, an event whose payload is not JSON / the first content event ended by one newline only (it
+/// merges into the next) / one extra valid chunk whose content is <c>oversized_bytes</c> (default 2 MiB) of 'x'.</item>
+/// <item><c>omit_done</c> (bool): streaming: end the body without <c>data: [DONE]</c>.</item>
+/// <item><c>content_type</c> (string): override the Content-Type of the response.</item>
+/// <item><c>redirect_to</c> (URL): answer 307 with that Location and no body.</item>
 /// </list>
 /// </summary>
 internal sealed record VllmSimControl
@@ -45,6 +56,24 @@ internal sealed record VllmSimControl
 
     public int? ErrorAfterChunks { get; init; }
 
+    /// <summary><c>json</c> (default), <c>text</c> or <c>empty</c>.</summary>
+    public string FailBody { get; init; } = "json";
+
+    public bool ResetBeforeHeaders { get; init; }
+
+    public int? StallAfterChunks { get; init; }
+
+    /// <summary><c>not_json</c>, <c>missing_blank_line</c>, <c>oversized_event</c> or null.</summary>
+    public string? MalformedSse { get; init; }
+
+    public int OversizedBytes { get; init; } = 2 * 1024 * 1024;
+
+    public bool OmitDone { get; init; }
+
+    public string? ContentType { get; init; }
+
+    public string? RedirectTo { get; init; }
+
     /// <summary>Reads <c>vllm_sim</c> from a request body; absent or null gives <see cref="None"/>.</summary>
     public static bool TryParse(JsonElement body, out VllmSimControl control, out VllmError? error)
     {
@@ -68,7 +97,15 @@ internal sealed record VllmSimControl
             || !JsonFields.TryGetString(sim, "fail_message", "vllm_sim.fail_message", out var failMessage, out error)
             || !JsonFields.TryGetBool(sim, "fail_empty_body", "vllm_sim.fail_empty_body", out var failEmptyBody, out error)
             || !TryGetInt(sim, "fail_after_chunks", 0, int.MaxValue, out var failAfter, out error)
-            || !TryGetInt(sim, "error_after_chunks", 0, int.MaxValue, out var errorAfter, out error))
+            || !TryGetInt(sim, "error_after_chunks", 0, int.MaxValue, out var errorAfter, out error)
+            || !TryGetChoice(sim, "fail_body", ["json", "text", "empty"], out var failBody, out error)
+            || !JsonFields.TryGetBool(sim, "reset_before_headers", "vllm_sim.reset_before_headers", out var reset, out error)
+            || !TryGetInt(sim, "stall_after_chunks", 0, int.MaxValue, out var stallAfter, out error)
+            || !TryGetChoice(sim, "malformed_sse", ["not_json", "missing_blank_line", "oversized_event"], out var malformed, out error)
+            || !TryGetInt(sim, "oversized_bytes", 1, int.MaxValue, out var oversizedBytes, out error)
+            || !JsonFields.TryGetBool(sim, "omit_done", "vllm_sim.omit_done", out var omitDone, out error)
+            || !JsonFields.TryGetString(sim, "content_type", "vllm_sim.content_type", out var contentType, out error)
+            || !JsonFields.TryGetString(sim, "redirect_to", "vllm_sim.redirect_to", out var redirectTo, out error))
         {
             return false;
         }
@@ -85,7 +122,34 @@ internal sealed record VllmSimControl
             FailEmptyBody = failEmptyBody ?? false,
             FailAfterChunks = failAfter,
             ErrorAfterChunks = errorAfter,
+            FailBody = (failEmptyBody ?? false) ? "empty" : failBody ?? "json",
+            ResetBeforeHeaders = reset ?? false,
+            StallAfterChunks = stallAfter,
+            MalformedSse = malformed,
+            OversizedBytes = oversizedBytes ?? (2 * 1024 * 1024),
+            OmitDone = omitDone ?? false,
+            ContentType = contentType,
+            RedirectTo = redirectTo,
         };
+        return true;
+    }
+
+    private static bool TryGetChoice(JsonElement sim, string name, string[] allowed, out string? value, out VllmError? error)
+    {
+        var path = FieldName + "." + name;
+        if (!JsonFields.TryGetString(sim, name, path, out value, out error))
+        {
+            return false;
+        }
+
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            var quoted = allowed.Select(a => "'" + a + "'").ToArray();
+            error = VllmErrors.Validation(
+                "literal_error", VllmErrors.Location(path), "Input should be " + string.Join(", ", quoted[..^1]) + " or " + quoted[^1]);
+            return false;
+        }
+
         return true;
     }
 
