@@ -30,8 +30,11 @@ internal static class ChatCompletionsHandler
         }
 
         var control = request.Control;
-        var plan = GenerationPlan.Create(
-            control.Output, control.ChunkChars, DeterministicText.Seed(prompt), maxTokens, request.MaxTokens is not null, request.Stops);
+        var tools = control.Output is null ? ToolDecision.Decide(body, state.Options) : null;
+        var plan = tools?.Call is { } call
+            ? GenerationPlan.ForToolCall(call, tools.Arguments, control.ChunkChars, maxTokens, request.MaxTokens is not null)
+            : GenerationPlan.Create(
+                control.Output ?? tools?.Text, control.ChunkChars, DeterministicText.Seed(prompt), maxTokens, request.MaxTokens is not null, request.Stops);
         return await GenerationRunner.RunAsync(context, state, request, [plan], [promptTokens], ChatWireFormat.Instance);
     }
 }

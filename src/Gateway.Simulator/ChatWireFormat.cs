@@ -28,14 +28,42 @@ internal sealed class ChatWireFormat : IGenerationWireFormat
         writer.WriteEndObject();
     }
 
-    public void WriteDeltaChunk(Utf8JsonWriter writer, GenerationRequest request, int choice, ReadOnlySpan<char> text, GenerationPlan? finished, TokenUsage? usage)
+    public void WriteDeltaChunk(
+        Utf8JsonWriter writer, GenerationRequest request, int choice, ReadOnlySpan<char> text, GenerationPlan? finished, TokenUsage? usage, ToolCallPlan? toolCall = null, bool firstToolDelta = false)
     {
         WriteChunkStart(writer, request);
         writer.WriteStartArray(WireNames.Choices);
         writer.WriteStartObject();
         writer.WriteNumber(WireNames.Index, choice);
         writer.WriteStartObject(WireNames.Delta);
-        PyJson.WriteString(writer, WireNames.Content, text);
+        if (toolCall is null)
+        {
+            PyJson.WriteString(writer, WireNames.Content, text);
+        }
+        else if (firstToolDelta || !text.IsEmpty)
+        {
+            // §3.2: the first fragment names the call (id, type, name); later ones carry only index and arguments.
+            writer.WriteStartArray(WireNames.ToolCalls);
+            writer.WriteStartObject();
+            if (firstToolDelta)
+            {
+                PyJson.WriteString(writer, WireNames.Id, toolCall.Id);
+                writer.WriteString("type", "function");
+            }
+
+            writer.WriteNumber(WireNames.Index, 0);
+            writer.WriteStartObject("function");
+            if (firstToolDelta)
+            {
+                PyJson.WriteString(writer, WireNames.Name, toolCall.Name);
+            }
+
+            PyJson.WriteString(writer, WireNames.Arguments, text);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
         writer.WriteNull(WireNames.Logprobs);
         if (finished is null)
@@ -80,12 +108,37 @@ internal sealed class ChatWireFormat : IGenerationWireFormat
             writer.WriteStartObject(WireNames.Message);
             writer.WriteString(WireNames.Role, WireNames.Assistant);
             writer.WritePropertyName(WireNames.Content);
-            PyJson.WriteConcatenatedStringValue(writer, plan.Pieces, plan.FinalText);
+            if (plan.ToolCall is null)
+            {
+                PyJson.WriteConcatenatedStringValue(writer, plan.Pieces, plan.FinalText);
+            }
+            else if (plan.ToolCall.ParsedFromAuto)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(string.Empty);
+            }
+
             writer.WriteNull(WireNames.Refusal);
             writer.WriteNull(WireNames.Annotations);
             writer.WriteNull(WireNames.Audio);
             writer.WriteNull(WireNames.FunctionCall);
             writer.WriteStartArray(WireNames.ToolCalls);
+            if (plan.ToolCall is { } call)
+            {
+                writer.WriteStartObject();
+                PyJson.WriteString(writer, WireNames.Id, call.Id);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                PyJson.WriteString(writer, WireNames.Name, call.Name);
+                writer.WritePropertyName("arguments");
+                PyJson.WriteConcatenatedStringValue(writer, plan.Pieces, plan.FinalText);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndArray();
             writer.WriteNull(WireNames.ReasoningContent);
             writer.WriteEndObject();

@@ -12,7 +12,8 @@ internal sealed class CompletionWireFormat : IGenerationWireFormat
     public void WriteRoleChunk(Utf8JsonWriter writer, GenerationRequest request, int choice, TokenUsage? usage) =>
         throw new NotSupportedException("Completions streams have no role chunk.");
 
-    public void WriteDeltaChunk(Utf8JsonWriter writer, GenerationRequest request, int choice, ReadOnlySpan<char> text, GenerationPlan? finished, TokenUsage? usage)
+    public void WriteDeltaChunk(
+        Utf8JsonWriter writer, GenerationRequest request, int choice, ReadOnlySpan<char> text, GenerationPlan? finished, TokenUsage? usage, ToolCallPlan? toolCall = null, bool firstToolDelta = false)
     {
         WriteStart(writer, request);
         writer.WriteStartArray(WireNames.Choices);

@@ -20,6 +20,27 @@ internal sealed class GenerationPlan
     /// <summary>Tokens generated, EOS included (vLLM counts it).</summary>
     public required int CompletionTokens { get; init; }
 
+    /// <summary>Set when the choice is a structured tool call; <see cref="Pieces"/> and <see cref="FinalText"/> are then its arguments.</summary>
+    public ToolCallPlan? ToolCall { get; init; }
+
+    /// <summary>
+    /// Plans a structured tool call whose arguments are <paramref name="arguments"/>, chunked like other output. A call
+    /// found by the auto parser finishes with <c>tool_calls</c> (even when max_tokens cut it, like vLLM); a guided
+    /// one with the engine's reason.
+    /// </summary>
+    public static GenerationPlan ForToolCall(ToolCallPlan call, string arguments, int? chunkChars, int maxTokens, bool maxTokensExplicit)
+    {
+        var plan = Create(arguments, chunkChars, 0, maxTokens, maxTokensExplicit, []);
+        return new GenerationPlan
+        {
+            Pieces = plan.Pieces,
+            FinalText = plan.FinalText,
+            FinishReason = call.ParsedFromAuto ? FinishReasons.ToolCalls : plan.FinishReason,
+            CompletionTokens = plan.CompletionTokens,
+            ToolCall = call,
+        };
+    }
+
     /// <summary>Engine steps = chunks after the role chunk: one per piece plus the finish chunk.</summary>
     public int Steps => Pieces.Length + 1;
 

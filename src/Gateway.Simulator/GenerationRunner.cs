@@ -185,7 +185,9 @@ internal static class GenerationRunner
                         choice,
                         text.Span,
                         last ? plan : null,
-                        request.ContinuousUsage ? new TokenUsage(promptTokens[choice], generated) : null);
+                        request.ContinuousUsage ? new TokenUsage(promptTokens[choice], generated) : null,
+                        plan.ToolCall,
+                        firstToolDelta: step == 0);
                     if (!await sse.EndEventAsync(_ct))
                     {
                         return RequestOutcome.AbortedByClient;

@@ -66,4 +66,5 @@ internal static class FinishReasons
     public const string Stop = "stop";
     public const string Length = "length";
     public const string Abort = "abort";
+    public const string ToolCalls = "tool_calls";
 }

@@ -23,7 +23,7 @@ internal static class SimulatorCli
           --tool-markup FAMILY         raw tool-call markup with tool_choice none: hermes (default), llama3_json,
                                        mistral, pythonic, qwen3_coder, deepseek_v3, granite
           --api-key KEY                require this bearer key on /v1/* (repeatable)
-          --enable-auto-tool-choice    accept tools with tool_choice "auto" (text is still returned raw)
+          --enable-auto-tool-choice    accept tools with tool_choice "auto" (structured tool_calls)
           --legacy-error-envelope      pre-v0.10.1 error bodies {"object":"error",...}
           -h, --help                   show this help
         """;

@@ -34,9 +34,10 @@ public sealed record SimulatorOptions
     public bool LegacyErrorEnvelope { get; init; }
 
     /// <summary>
-    /// Accept <c>tools</c> with <c>tool_choice: "auto"</c> (vLLM's <c>--enable-auto-tool-choice</c>). The simulator never
-    /// parses tool calls: the raw text is returned as content either way. Off (like a plain <c>vllm serve</c>) by default,
-    /// so such requests get vLLM's 400.
+    /// Accept <c>tools</c> with <c>tool_choice: "auto"</c> (vLLM's <c>--enable-auto-tool-choice</c>): the simulated model
+    /// then answers with a structured <c>tool_calls</c> entry (finish_reason <c>tool_calls</c>), as vLLM's parser would
+    /// return it; an explicit <c>vllm_sim.output</c> is still returned as raw content, unparsed. Off (like a plain
+    /// <c>vllm serve</c>) by default, so such requests get vLLM's 400.
     /// </summary>
     public bool EnableAutoToolChoice { get; init; }
 

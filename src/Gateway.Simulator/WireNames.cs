@@ -21,6 +21,8 @@ internal static class WireNames
     public static readonly JsonEncodedText Audio = JsonEncodedText.Encode("audio");
     public static readonly JsonEncodedText FunctionCall = JsonEncodedText.Encode("function_call");
     public static readonly JsonEncodedText ToolCalls = JsonEncodedText.Encode("tool_calls");
+    public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+    public static readonly JsonEncodedText Arguments = JsonEncodedText.Encode("arguments");
     public static readonly JsonEncodedText ReasoningContent = JsonEncodedText.Encode("reasoning_content");
     public static readonly JsonEncodedText Logprobs = JsonEncodedText.Encode("logprobs");
     public static readonly JsonEncodedText FinishReason = JsonEncodedText.Encode("finish_reason");
@@ -81,7 +83,10 @@ internal interface IGenerationWireFormat
     void WriteRoleChunk(Utf8JsonWriter writer, GenerationRequest request, int choice, TokenUsage? usage);
 
     /// <summary>A content chunk; with <paramref name="finished"/> it is the finish chunk of that choice.</summary>
-    void WriteDeltaChunk(Utf8JsonWriter writer, GenerationRequest request, int choice, ReadOnlySpan<char> text, GenerationPlan? finished, TokenUsage? usage);
+    /// <paramref name="toolCall"/>: the text is a fragment of that call's arguments (chat only); the first fragment
+    /// (<paramref name="firstToolDelta"/>) also carries the call's id, type and name.
+    void WriteDeltaChunk(
+        Utf8JsonWriter writer, GenerationRequest request, int choice, ReadOnlySpan<char> text, GenerationPlan? finished, TokenUsage? usage, ToolCallPlan? toolCall = null, bool firstToolDelta = false);
 
     /// <summary>The final <c>choices: []</c> chunk carrying usage.</summary>
     void WriteUsageChunk(Utf8JsonWriter writer, GenerationRequest request, TokenUsage usage);
