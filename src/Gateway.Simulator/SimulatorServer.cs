@@ -125,6 +125,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         app.MapGet("/v1/models", context => ModelsHandler.HandleAsync(context, state));
         app.MapPost("/v1/chat/completions", context => ChatCompletionsHandler.HandleAsync(context, state));
         app.MapPost("/v1/completions", context => CompletionsHandler.HandleAsync(context, state));
+        app.MapPost("/v1/responses", context => ResponsesHandler.HandleAsync(context, state));
         app.MapPost("/v1/embeddings", context => EmbeddingsHandler.HandleAsync(context, state));
         app.MapPost("/tokenize", context => TokenizeHandler.TokenizeAsync(context, state));
         app.MapPost("/detokenize", context => TokenizeHandler.DetokenizeAsync(context, state));
