@@ -69,7 +69,7 @@ public sealed record SimulatorOptions
 
     /// <summary>The adapters of <see cref="LoraAdapters"/> split into name and path (path = name when none is given).</summary>
     internal IEnumerable<(string Name, string Path)> ParsedLoraAdapters() =>
-        LoraAdapters.Select(spec => spec.IndexOf('=', StringComparison.Ordinal) is var eq and > 0
+        LoraAdapters.Select(spec => spec.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0
             ? (spec[..eq], spec[(eq + 1)..])
             : (spec, spec));
 

@@ -58,7 +58,9 @@ internal sealed class ToolDecision
         var arguments = ToolSchemaValues.Arguments(FunctionField(tool, "parameters"));
         if (none)
         {
-            return new ToolDecision { Text = ToolMarkups.Render(options.ToolMarkup, name, arguments) };
+            var raw = ToolMarkups.Render(options.ToolMarkup, name, arguments);
+            var keepSpecial = body.TryGetProperty("skip_special_tokens", out var skip) && skip.ValueKind == JsonValueKind.False;
+            return new ToolDecision { Text = keepSpecial ? raw : ToolMarkups.StripSpecialTokens(options.ToolMarkup, raw) };
         }
 
         return new ToolDecision

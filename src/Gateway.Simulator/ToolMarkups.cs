@@ -34,6 +34,21 @@ internal static class ToolMarkups
         };
     }
 
+    /// <summary>
+    /// The text as it reaches the client when the request keeps <c>skip_special_tokens</c> true (vLLM's default): marker
+    /// tokens that are special tokens vanish in detokenisation. Hermes/Qwen's <c>&lt;tool_call&gt;</c> is not special.
+    /// </summary>
+    public static string StripSpecialTokens(string family, string text) => family switch
+    {
+        "mistral" => text.Replace("[TOOL_CALLS]", string.Empty, StringComparison.Ordinal),
+        "granite" => text.Replace("<|tool_call|>", string.Empty, StringComparison.Ordinal),
+        "deepseek_v3" => DeepSeekMarkers.Aggregate(text, (t, marker) => t.Replace(marker, string.Empty, StringComparison.Ordinal)),
+        _ => text,
+    };
+
+    private static readonly string[] DeepSeekMarkers =
+        ["<｜tool▁calls▁begin｜>", "<｜tool▁call▁begin｜>", "<｜tool▁sep｜>", "<｜tool▁call▁end｜>", "<｜tool▁calls▁end｜>"];
+
     /// <summary><c>[name(key=value, …)]</c> with Python literals.</summary>
     private static string Pythonic(string name, JsonObject arguments)
     {

@@ -8,7 +8,8 @@ public sealed class SimulatorCliTests
         var ok = SimulatorCli.TryParse(
             ["--port", "0", "--model", "a", "--model=b", "--host", "0.0.0.0", "--ttft-ms", "5", "--itl-ms", "2",
              "--max-model-len", "100", "--max-tokens", "7", "--embedding-dimensions", "3", "--keep-alive-timeout", "9",
-             "--api-key", "k", "--enable-auto-tool-choice", "--legacy-error-envelope"],
+             "--api-key", "k", "--enable-auto-tool-choice", "--legacy-error-envelope", "--max-num-seqs", "4",
+             "--kv-cache-tokens=500", "--lora", "ad=/x", "--tool-markup", "granite"],
             out var options,
             out var help,
             out var error);
@@ -27,6 +28,10 @@ public sealed class SimulatorCliTests
         Assert.Equal(["k"], options.ApiKeys);
         Assert.True(options.EnableAutoToolChoice);
         Assert.True(options.LegacyErrorEnvelope);
+        Assert.Equal(4, options.MaxNumSeqs);
+        Assert.Equal(500, options.KvCacheTokens);
+        Assert.Equal(["ad=/x"], options.LoraAdapters);
+        Assert.Equal("granite", options.ToolMarkup);
     }
 
     [Theory]
@@ -35,6 +40,10 @@ public sealed class SimulatorCliTests
     [InlineData("--port", "abc")]
     [InlineData("--port", "70000")]
     [InlineData("stray")]
+    [InlineData("--max-num-seqs", "0")]
+    [InlineData("--kv-cache-tokens", "0")]
+    [InlineData("--tool-markup", "xml")]
+    [InlineData("--lora", "=path")]
     public void Bad_flags_give_one_line_errors(params string[] args)
     {
         var ok = SimulatorCli.TryParse(args, out _, out _, out var error);
@@ -50,5 +59,9 @@ public sealed class SimulatorCliTests
         Assert.True(SimulatorCli.TryParse([], out var options, out _, out _));
         Assert.Equal(18000, options.Port);
         Assert.Equal(["sim-model"], options.Models);
+        Assert.Equal(256, options.MaxNumSeqs);
+        Assert.Equal(65536, options.KvCacheTokens);
+        Assert.Equal("hermes", options.ToolMarkup);
+        Assert.Empty(options.LoraAdapters);
     }
 }

@@ -31,7 +31,7 @@ public sealed class ToolBehaviourTests
         await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, ToolMarkup = family });
         using var client = SimHttp.CreateClient(server);
 
-        var (response, body) = await SimHttp.PostJsonAsync(client, "/v1/chat/completions", Request("none", "What is the weather? use get_weather"));
+        var (response, body) = await SimHttp.PostJsonAsync(client, "/v1/chat/completions", Request("none", "What is the weather? use get_weather", skipSpecialTokens: false));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var choice = body.GetProperty("choices")[0];
@@ -142,10 +142,21 @@ public sealed class ToolBehaviourTests
         Assert.Equal("pythonic", options.ToolMarkup);
     }
 
-    private static string Request(string toolChoice, string user, bool stream = false, string? sim = null)
+    [Fact]
+    public async Task Special_marker_tokens_are_stripped_unless_skip_special_tokens_is_false()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, ToolMarkup = "mistral" });
+        using var client = SimHttp.CreateClient(server);
+
+        var (_, body) = await SimHttp.PostJsonAsync(client, "/v1/chat/completions", Request("none", "get_weather"));
+
+        Assert.Equal("[" + Weather + "]", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    private static string Request(string toolChoice, string user, bool stream = false, string? sim = null, bool? skipSpecialTokens = null)
     {
         var choice = toolChoice.StartsWith('{') || toolChoice.StartsWith('"') ? toolChoice : "\"" + toolChoice + "\"";
-        return "{\"tools\":" + Tools + ",\"tool_choice\":" + choice + ",\"stream\":" + (stream ? "true" : "false")
+        return "{\"tools\":" + Tools + (skipSpecialTokens is bool skip ? ",\"skip_special_tokens\":" + (skip ? "true" : "false") : string.Empty) + ",\"tool_choice\":" + choice + ",\"stream\":" + (stream ? "true" : "false")
             + ",\"messages\":[{\"role\":\"user\",\"content\":" + JsonSerializer.Serialize(user) + "}]"
             + (sim is null ? string.Empty : ",\"vllm_sim\":" + sim) + "}";
     }
