@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Simulator;
 
 /// <summary>
-/// Runs planned choices against the wire, plain or streaming, with the simulated timing: the first engine step after
-/// TTFT, one step per token after that (ITL). Streaming sends headers at once, then nothing until the first step,
+/// Runs planned choices against the wire, plain or streaming, with the simulated timing: admission by the
+/// <see cref="EngineScheduler"/> (FIFO wait beyond --max-num-seqs, counted as waiting), the first engine step after
+/// TTFT, one step per token after that (ITL), each step growing the request's KV-cache share. Streaming sends headers at once, then nothing until the first step,
 /// then per step one event per choice (chat: the role chunk rides with the first step), the finish chunk(s), the
 /// usage chunk if asked, and <c>data: [DONE]</c>.
 /// </summary>
