@@ -29,6 +29,7 @@ url="${IDLE_GATEWAY_URL:-http://127.0.0.1:8000}"
 down_minutes=""
 state_file="${IDLE_STATE_FILE:-/var/lib/gateway-idle/down-since}"
 poweroff_cmd="${IDLE_POWEROFF_CMD:-systemctl poweroff}"
+admin_key="${GATEWAY_ADMIN_KEY:-}"
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -51,7 +52,7 @@ command -v python3 >/dev/null 2>&1 || { echo "idle-shutdown: python3 is required
 
 # The decision: python3 prints "shutdown|stay<TAB>reason" and maintains the state file (not in dry-run).
 decision="$(IDLE_URL="$url" IDLE_MIN="$idle_minutes" IDLE_DOWN_MIN="$down_minutes" IDLE_STATE="$state_file" \
-  IDLE_DRY="$dry_run" python3 - <<'PY'
+  IDLE_DRY="$dry_run" IDLE_KEY="$admin_key" python3 - <<'PY'
 import datetime as dt
 import json
 import os
@@ -128,7 +129,7 @@ def gateway_up():
 
 
 request = urllib.request.Request(url, headers={"Accept": "application/json"})
-key = os.environ.get("GATEWAY_ADMIN_KEY", "")
+key = os.environ.get("IDLE_KEY", "")
 if key:
     request.add_header("Authorization", "Bearer " + key)
 try:
