@@ -1,4 +1,5 @@
 using Gateway.Deploy.Tests.Support;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Deploy.Tests;
 
@@ -31,10 +32,36 @@ public sealed class GpuHostTests : IDisposable
             """);
     }
 
-    public void Dispose() => _dir.Dispose();
-
-    private Task<ShellResult> RunAsync(params string[] args) => Shell.ScriptAsync("gpu-host.sh", args, new Dictionary<string, string?>
+    public void Dispose()
     {
+        // A tunnel left running by a failed test: end it (only the pid this test's script wrote).
+        var pidFile = _dir.File("state/tunnel-dev.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        _dir.Dispose();
+    }
+
+    private Task<ShellResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private Task<ShellResult> RunAsync(int? localPort, params string[] args) => Shell.ScriptAsync("gpu-host.sh", args, new Dictionary<string, string?>
+    {
+        ["TUNNEL_LOCAL_PORT"] = localPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GPU_SSH_WAIT_S"] = "20",
+        ["OPENAI_API_KEY"] = null,
+        ["BEARER_TOKEN"] = null,
         ["PATH"] = $"{_dir.Path}:{Environment.GetEnvironmentVariable("PATH")}",
         ["FAKE_DIR"] = _dir.Path,
         ["AWS_REGION"] = "eu-west-1",
@@ -178,5 +205,60 @@ public sealed class GpuHostTests : IDisposable
     public void No_instance_id_is_hard_coded()
     {
         Assert.DoesNotMatch("i-[0-9a-f]{8,17}", Repo.Read("deploy", "scripts", "gpu-host.sh"));
+    }
+
+    [Fact]
+    public async Task Up_opens_the_tunnel_in_the_background_status_sees_it_and_down_closes_it()
+    {
+        // The stub ssh answers the reachability probe at once and, for the tunnel (-N), stays up until killed.
+        _dir.Executable("ssh", """
+            #!/usr/bin/env bash
+            printf '%s\n' "$*" >> "$FAKE_DIR/ssh.log"
+            if [[ " $* " == *" -N "* ]]; then exec sleep 600; fi
+            exit 0
+            """);
+        // The "gateway" at the far end of the tunnel: a loopback server on the local port.
+        await using var gateway = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(context.Request.Path == "/health" ? """{"status":"ok"}""" : """{"data":[{"id":"selfhost-qwen"}]}""");
+        });
+        Describe("i-0fff\trunning\t203.0.113.10\t10.0.0.10\n");
+
+        var up = await RunAsync(gateway.Port, "up");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains($"export OPENAI_BASE_URL=http://127.0.0.1:{gateway.Port}/v1", up.Stdout, StringComparison.Ordinal);
+        var ssh = File.ReadAllLines(_dir.File("ssh.log"));
+        Assert.EndsWith("ubuntu@203.0.113.10 true", ssh[0], StringComparison.Ordinal);
+        Assert.Contains(ssh, l => l.Contains($"-L 127.0.0.1:{gateway.Port}:127.0.0.1:8000", StringComparison.Ordinal));
+        var pid = int.Parse(File.ReadAllText(_dir.File("state/tunnel-dev.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var status = await RunAsync(gateway.Port, "status");
+        Assert.Contains($"tunnel=running pid={pid}", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("tunnel: ok", status.Stdout, StringComparison.Ordinal);
+
+        var down = await RunAsync(gateway.Port, "down", "--no-wait");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains($"closed the tunnel (pid {pid})", down.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--region eu-west-1 ec2 stop-instances --instance-ids i-0fff", AwsCalls());
+        Assert.False(File.Exists(_dir.File("state/tunnel-dev.pid")));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (IsRunning(pid))
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
