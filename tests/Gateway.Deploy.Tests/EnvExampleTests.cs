@@ -59,6 +59,16 @@ public sealed partial class EnvExampleTests
             throw new Xunit.Sdk.XunitException($"{name} is a LegacyEnvironmentVariables constant but in neither ScalarKeys nor ModelKeys");
         }
 
+        return Format(value);
+    }
+
+    private static bool Same(string expected, string value) =>
+        double.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var listed) && listed == number
+            : string.Equals(expected, value, StringComparison.OrdinalIgnoreCase);
+
+    private static string Format(object? value)
+    {
         return value switch
         {
             null => "",
@@ -100,15 +110,46 @@ public sealed partial class EnvExampleTests
         {
             Assert.True(example.TryGetValue(name, out var value), $".env.example does not list {name}");
             var expected = DefaultOf(name);
-            if (double.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            Assert.True(Same(expected, value), $"{name}={value} in .env.example, default is '{expected}'");
+        }
+    }
+
+    /// <summary>Every scalar Gateway:* setting with a setter (lists such as Models and Auth:Keys live in the JSON file).</summary>
+    private static List<string> ScalarSettingKeys(Type type, string prefix)
+    {
+        var keys = new List<string>();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true))
+        {
+            var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (t == typeof(string) || t.IsPrimitive || t == typeof(decimal))
             {
-                Assert.True(double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var listed) && listed == number,
-                    $"{name}={value} in .env.example, default is {expected}");
+                keys.Add($"{prefix}:{property.Name}");
             }
-            else
+            else if (t.IsClass && !typeof(System.Collections.IEnumerable).IsAssignableFrom(t))
             {
-                Assert.True(string.Equals(expected, value, StringComparison.OrdinalIgnoreCase), $"{name}={value} in .env.example, default is '{expected}'");
+                keys.AddRange(ScalarSettingKeys(t, $"{prefix}:{property.Name}"));
             }
+        }
+
+        return keys;
+    }
+
+    [Fact]
+    public void Covers_every_scalar_gateway_setting_with_its_default()
+    {
+        var example = Example();
+        var legacyKeys = LegacyEnvironmentVariables.ScalarKeys.Values.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in ScalarSettingKeys(typeof(GatewaySettings), GatewayConfiguration.SectionName))
+        {
+            var name = key.Replace(":", "__", StringComparison.Ordinal);
+            Assert.True(legacyKeys.Contains(key) || example.ContainsKey(name), $".env.example covers {key} neither by a Python-era variable nor as {name}");
+        }
+
+        foreach (var (name, value) in example.Where(kv => kv.Key.StartsWith(GatewayConfiguration.EnvironmentPrefix, StringComparison.Ordinal)))
+        {
+            var path = name.Split("__").Skip(1);
+            var expected = Format(Walk(new GatewaySettings(), path));
+            Assert.True(Same(expected, value), $"{name}={value} in .env.example, default is '{expected}'");
         }
     }
 
@@ -116,6 +157,7 @@ public sealed partial class EnvExampleTests
     public void Lists_nothing_that_neither_the_gateway_nor_a_deploy_file_reads()
     {
         var legacy = LegacyNames().ToHashSet(StringComparer.Ordinal);
+        legacy.UnionWith(Example().Keys.Where(k => k.StartsWith(GatewayConfiguration.EnvironmentPrefix, StringComparison.Ordinal)));
         var deployText = DeployTexts();
         foreach (var name in Example().Keys.Where(n => !legacy.Contains(n)))
         {
