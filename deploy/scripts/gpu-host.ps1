@@ -133,7 +133,9 @@ switch ($Command) {
         if (Get-TunnelProcess) { Say 'a tunnel is already running' }
         else {
             New-Item -ItemType Directory -Force -Path $stateDir | Out-Null
-            $process = Start-Process -FilePath 'ssh' -ArgumentList $tunnel -PassThru -RedirectStandardError $logFile -RedirectStandardOutput "$logFile.out"
+            # Start-Process joins arguments with spaces: quote the ones that contain spaces (a key under C:\Users\First Last).
+            $quoted = $tunnel | ForEach-Object { if ($_ -match '\s') { '"' + $_ + '"' } else { $_ } }
+            $process = Start-Process -FilePath 'ssh' -ArgumentList $quoted -PassThru -RedirectStandardError $logFile -RedirectStandardOutput "$logFile.out"
             Set-Content -Path $pidFile -Value $process.Id
             Say "tunnel started (pid $($process.Id), log $logFile); it does not reconnect: run 'up' again after a drop, or use tunnel.sh"
         }
