@@ -1,0 +1,3 @@
+using Gateway.Healthcheck;
+
+return await Probe.RunAsync(args, Environment.GetEnvironmentVariable, Console.Error);
