@@ -17,12 +17,3 @@ public static class InspectionEndpoints
         });
     }
 }
-
-internal static class InspectionJson
-{
-    public static System.Text.Json.JsonSerializerOptions Options { get; } = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-}

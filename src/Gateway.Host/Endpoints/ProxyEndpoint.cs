@@ -5,7 +5,6 @@ using Gateway.Host.Hosting;
 using Gateway.Host.Http;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
-using Gateway.Streams.Upstream;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Host.Endpoints;

@@ -29,5 +29,3 @@ public sealed class ModelReadinessCheck(ModelCatalog catalog) : IAkkaHealthCheck
             : new HealthCheckResult(context.Registration.FailureStatus, "not ready: " + string.Join("; ", notReady), data: data));
     }
 }
-
-public sealed record ModelReadinessReport(bool Ready, string Reason, DateTimeOffset? CheckedAt);

@@ -3,7 +3,8 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Http;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
-using Gateway.Streams.Pipeline;
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Host.Hosting;

@@ -1,5 +1,5 @@
 using Akka.Streams.Dsl;
-using Gateway.Streams.Stages;
+using Gateway.Streams.Proxy;
 using Gateway.Streams.ToolCalls;
 
 namespace Gateway.Streams.Relay;

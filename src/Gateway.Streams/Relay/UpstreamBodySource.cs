@@ -1,8 +1,8 @@
-using Akka;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
-using Gateway.Streams.Upstream;
+using Akka.Streams;
+using Akka;
+using Gateway.Streams.Proxy;
 
 namespace Gateway.Streams.Relay;
 

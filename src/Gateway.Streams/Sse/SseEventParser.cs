@@ -102,5 +102,3 @@ public sealed class SseEventParser
         target.Write(bytes);
     }
 }
-
-public sealed class SseProtocolException(string message) : Exception(message);

@@ -1,5 +1,4 @@
 using Gateway.Streams.Proxy;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Stages;
 

@@ -46,7 +46,7 @@ public abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, Prox
             GatewayError? error;
             try
             {
-                error = request.ClientAborted.IsCancellationRequested ? Upstream.VllmDispatcher.ClientClosed : _stage.Admit(request);
+                error = request.ClientAborted.IsCancellationRequested ? ClientClosed.Error : _stage.Admit(request);
             }
             catch (Exception e)
             {

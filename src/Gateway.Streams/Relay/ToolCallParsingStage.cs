@@ -3,7 +3,7 @@ using Akka.Streams.Stage;
 using Gateway.Streams.Sse;
 using Gateway.Streams.ToolCalls;
 
-namespace Gateway.Streams.Stages;
+namespace Gateway.Streams.Relay;
 
 /// <summary>
 /// Rewrites a chat stream whose model writes tool calls as raw text: each upstream chunk goes through the

@@ -1,0 +1,8 @@
+namespace Gateway.Host.Http;
+
+public enum AuthOutcome
+{
+    Ok,
+    Missing,
+    Invalid,
+}
