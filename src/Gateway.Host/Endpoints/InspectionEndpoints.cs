@@ -5,7 +5,7 @@ using Gateway.Actors.Routing;
 namespace Gateway.Host.Endpoints;
 
 /// <summary>Operator views of the actor tree: each model router's state, replicas, breakers and queue.</summary>
-public static class InspectionEndpoints
+internal static class InspectionEndpoints
 {
     public static void MapInspection(this IEndpointRouteBuilder app)
     {

@@ -1,3 +1,3 @@
 namespace Gateway.Host.Health;
 
-public sealed record ModelReadinessReport(bool Ready, string Reason, DateTimeOffset? CheckedAt);
+internal sealed record ModelReadinessReport(bool Ready, string Reason, DateTimeOffset? CheckedAt);

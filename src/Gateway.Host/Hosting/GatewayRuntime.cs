@@ -10,7 +10,7 @@ using Gateway.Streams.Upstream;
 namespace Gateway.Host.Hosting;
 
 /// <summary>The long-lived objects built from the settings: the upstream client, the models, limits and keys.</summary>
-public sealed class GatewayRuntime : IDisposable
+internal sealed class GatewayRuntime : IDisposable
 {
     public GatewayRuntime(GatewaySettings settings)
     {

@@ -8,7 +8,7 @@ namespace Gateway.Host.Http;
 /// and looked up by digest, then confirmed with a constant-time comparison, so the time taken says nothing
 /// about how much of a key was right.
 /// </summary>
-public sealed class ApiKeyAuthenticator
+internal sealed class ApiKeyAuthenticator
 {
     private readonly Dictionary<string, (byte[] Digest, ApiKeyIdentity Identity)> _byDigest = new(StringComparer.Ordinal);
 

@@ -1,6 +1,6 @@
 namespace Gateway.Host.Http;
 
-public enum AuthOutcome
+internal enum AuthOutcome
 {
     Ok,
     Missing,

@@ -1,6 +1,6 @@
 namespace Gateway.Host.Http;
 
-public sealed record AuthResult(AuthOutcome Outcome, ApiKeyIdentity? Identity)
+internal sealed record AuthResult(AuthOutcome Outcome, ApiKeyIdentity? Identity)
 {
     public static AuthResult Missing { get; } = new(AuthOutcome.Missing, null);
 

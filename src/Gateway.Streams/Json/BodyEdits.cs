@@ -5,7 +5,7 @@ namespace Gateway.Streams.Json;
 /// <param name="IncludeUsage">Sets <c>stream_options.include_usage</c> to true, keeping the client's other stream options.</param>
 /// <param name="ToolChoiceNone">Sets <c>tool_choice</c> to <c>"none"</c>.</param>
 /// <param name="KeepSpecialTokens">Sets <c>skip_special_tokens</c> to false.</param>
-public readonly record struct BodyEdits(string? Model = null, bool IncludeUsage = false, bool ToolChoiceNone = false, bool KeepSpecialTokens = false)
+internal readonly record struct BodyEdits(string? Model = null, bool IncludeUsage = false, bool ToolChoiceNone = false, bool KeepSpecialTokens = false)
 {
     public bool Any => Model is not null || IncludeUsage || ToolChoiceNone || KeepSpecialTokens;
 }

@@ -9,7 +9,7 @@ namespace Gateway.Streams.Json;
 /// Applies <see cref="BodyEdits"/> in one pass. Every other field is copied byte for byte as the client sent it
 /// (same escaping, same number spelling, same order); edited fields keep their place, missing ones are appended.
 /// </summary>
-public static class JsonBodyRewriter
+internal static class JsonBodyRewriter
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

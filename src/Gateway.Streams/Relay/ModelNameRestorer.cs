@@ -12,7 +12,7 @@ namespace Gateway.Streams.Relay;
 /// Puts the client's model name back into responses of a model that vLLM serves under another name, so clients
 /// see the id they asked for. Splices the top-level <c>"model"</c> string in place; every other byte is kept.
 /// </summary>
-public sealed class ModelNameRestorer
+internal sealed class ModelNameRestorer
 {
     private readonly byte[] _quotedModel;
 

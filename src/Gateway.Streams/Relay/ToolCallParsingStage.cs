@@ -10,7 +10,7 @@ namespace Gateway.Streams.Relay;
 /// model family's incremental parser, so plain text keeps streaming while tool markup comes out as OpenAI
 /// <c>tool_calls</c> deltas. In-band error events pass through untouched.
 /// </summary>
-public sealed class ToolCallParsingStage : GraphStage<FlowShape<SseEvent, SseEvent>>
+internal sealed class ToolCallParsingStage : GraphStage<FlowShape<SseEvent, SseEvent>>
 {
     private readonly IToolCallParser _parser;
     private readonly ToolSchemas _schemas;

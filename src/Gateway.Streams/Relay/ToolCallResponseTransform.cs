@@ -5,7 +5,7 @@ using Gateway.Streams.ToolCalls;
 namespace Gateway.Streams.Relay;
 
 /// <summary>The response rewrite for a request whose tool calls the gateway parses.</summary>
-public static class ToolCallResponseTransform
+internal static class ToolCallResponseTransform
 {
     public static ResponseTransform Create(IToolCallParser parser, ToolSchemas schemas) => new(
         body => ChatCompletionToolCallTransformer.TransformResponse(body.Span, parser, schemas),

@@ -1,3 +1,3 @@
 namespace Gateway.Streams.Sse;
 
-public sealed class SseProtocolException(string message) : Exception(message);
+internal sealed class SseProtocolException(string message) : Exception(message);
