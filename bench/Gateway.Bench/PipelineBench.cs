@@ -1,14 +1,15 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using Akka;
+using System.Text;
 using Akka.Actor;
-using Akka.Streams;
 using Akka.Streams.Dsl;
+using Akka.Streams;
+using Akka;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Bench;

@@ -4,8 +4,8 @@ using System.Text;
 using Akka.Actor;
 using Akka.Streams;
 using Gateway.Streams.Breaker;
+using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Bench;
 

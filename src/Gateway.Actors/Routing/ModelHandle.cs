@@ -1,5 +1,6 @@
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Stages;
 
 namespace Gateway.Actors.Routing;
 

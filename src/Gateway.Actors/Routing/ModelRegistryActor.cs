@@ -32,5 +32,3 @@ public sealed class ModelRegistryActor : ReceiveActor
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: _ => Directive.Restart);
 }
-
-public sealed record ModelStatuses(IReadOnlyList<ModelStatus> Models);

@@ -13,7 +13,7 @@ namespace Gateway.Actors.Routing;
 /// <see cref="ModelHandle"/> the HTTP side reads, and probes the replicas to keep the model's readiness.
 /// Requests never pass through this actor's mailbox: they flow through the pipeline as elements.
 /// </summary>
-public sealed class ModelRouterActor : ReceiveActor, IWithTimers
+internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
 {
     private readonly ModelHandle _handle;
     private readonly IRateLimiter _limiter;

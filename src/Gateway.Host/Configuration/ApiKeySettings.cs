@@ -1,7 +1,7 @@
 namespace Gateway.Host.Configuration;
 
 /// <summary>One client API key (<c>Gateway:Auth:Keys:N</c>), sent as <c>Authorization: Bearer &lt;Key&gt;</c>.</summary>
-public sealed class ApiKeySettings
+internal sealed class ApiKeySettings
 {
     /// <summary>The secret itself. Non-empty and unique across keys.</summary>
     public string Key { get; set; } = "";

@@ -4,7 +4,7 @@ namespace Gateway.Host.Configuration;
 /// Client authentication (<c>Gateway:Auth</c>). With neither a bearer token nor keys, authentication is off,
 /// which validation allows only when the server binds to a loopback address.
 /// </summary>
-public sealed class AuthSettings
+internal sealed class AuthSettings
 {
     /// <summary>The single shared token of the Python gateway (<c>BEARER_TOKEN</c>); empty or null disables it.</summary>
     public string? BearerToken { get; set; }

@@ -1,7 +1,7 @@
 namespace Gateway.Host.Configuration;
 
 /// <summary>The upstream circuit breaker (<c>Gateway:CircuitBreaker</c>; legacy <c>CIRCUIT_BREAKER_*</c>).</summary>
-public sealed class CircuitBreakerSettings
+internal sealed class CircuitBreakerSettings
 {
     /// <summary>Legacy <c>CIRCUIT_BREAKER_ENABLED</c> (pydantic booleans: true/false, 1/0, yes/no, on/off, t/f, y/n).</summary>
     public bool Enabled { get; set; } = true;

@@ -4,7 +4,7 @@ namespace Gateway.Host.Configuration;
 /// Configuration that cannot be loaded, bound or validated. <see cref="Problems"/> holds one line per problem,
 /// each naming the key; the host prints them and exits non-zero instead of showing a stack trace.
 /// </summary>
-public sealed class ConfigurationException : Exception
+internal sealed class ConfigurationException : Exception
 {
     public ConfigurationException()
         : this("The gateway configuration is invalid.")

@@ -8,7 +8,7 @@ namespace Gateway.Host.Configuration;
 /// (double quotes understand <c>\n \t \" \\</c>), and <c> # comment</c> after an unquoted value.
 /// Lines without <c>=</c> are ignored. Multi-line quoted values are not supported.
 /// </summary>
-public static class DotEnvFile
+internal static class DotEnvFile
 {
     /// <summary>The entries of <paramref name="path"/>, or an empty map when the file does not exist.</summary>
     /// <exception cref="ConfigurationException">The file exists but cannot be read.</exception>

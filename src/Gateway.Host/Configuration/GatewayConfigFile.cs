@@ -9,7 +9,7 @@ namespace Gateway.Host.Configuration;
 /// appsettings-style document (keys unprefixed), which also lets it carry other sections.
 /// Comments and trailing commas are allowed, as in appsettings.json.
 /// </summary>
-public static class GatewayConfigFile
+internal static class GatewayConfigFile
 {
     private static readonly JsonDocumentOptions Options = new()
     {

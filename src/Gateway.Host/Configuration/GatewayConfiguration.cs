@@ -19,7 +19,7 @@ namespace Gateway.Host.Configuration;
 /// </list>
 /// Items 3 and 4 form one source: a real environment variable overrides the same name in <c>.env</c>.
 /// </remarks>
-public static class GatewayConfiguration
+internal static class GatewayConfiguration
 {
     /// <summary>The configuration section the settings live in.</summary>
     public const string SectionName = "Gateway";

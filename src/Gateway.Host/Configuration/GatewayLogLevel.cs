@@ -7,7 +7,7 @@ namespace Gateway.Host.Configuration;
 /// The Python gateway's <c>LOG_LEVEL</c> names (uvicorn's, plus <c>WARN</c>), case-insensitive,
 /// mapped to Microsoft.Extensions.Logging and Serilog levels.
 /// </summary>
-public static class GatewayLogLevel
+internal static class GatewayLogLevel
 {
     /// <summary>The accepted names, upper-case.</summary>
     public static IReadOnlyList<string> Names { get; } = ["TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL"];

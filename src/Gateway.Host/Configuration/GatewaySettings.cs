@@ -12,7 +12,7 @@ namespace Gateway.Host.Configuration;
 /// <see cref="DefaultModelId"/> (default <c>selfhost-qwen</c>). To keep the old behaviour, set
 /// <c>VLLM_UPSTREAM_URL=http://127.0.0.1:18000</c> explicitly.
 /// </remarks>
-public sealed class GatewaySettings
+internal sealed class GatewaySettings
 {
     /// <summary>Listening address, port and body limit.</summary>
     public ServerSettings Server { get; set; } = new();

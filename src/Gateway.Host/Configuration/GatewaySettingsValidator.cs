@@ -6,7 +6,7 @@ namespace Gateway.Host.Configuration;
 /// Start-up validation of <see cref="GatewaySettings"/>: one line per problem, each naming the key
 /// (<c>SERVER_PORT (Gateway:Server:Port) must be between 1 and 65535, got 70000.</c>). An empty list means valid.
 /// </summary>
-public static class GatewaySettingsValidator
+internal static class GatewaySettingsValidator
 {
     /// <summary>
     /// Longest accepted duration, in seconds: about 24.8 days, the most a <c>CancellationTokenSource</c> or

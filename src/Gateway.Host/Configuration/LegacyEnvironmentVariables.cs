@@ -12,7 +12,7 @@ namespace Gateway.Host.Configuration;
 /// they are ignored. That model gets no id here: <see cref="GatewayConfiguration.Bind"/> gives a lone model
 /// without an id the final <c>Gateway:DefaultModelId</c> (<c>DEFAULT_MODEL_ID</c>, default <c>selfhost-qwen</c>).
 /// </remarks>
-public static class LegacyEnvironmentVariables
+internal static class LegacyEnvironmentVariables
 {
     public const string ConfigFile = "GATEWAY_CONFIG_FILE";
     public const string ServerHost = "SERVER_HOST";

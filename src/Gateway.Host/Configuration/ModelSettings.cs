@@ -1,7 +1,7 @@
 namespace Gateway.Host.Configuration;
 
 /// <summary>One model the gateway serves (<c>Gateway:Models:N</c>).</summary>
-public sealed class ModelSettings
+internal sealed class ModelSettings
 {
     /// <summary>The name clients send in <c>model</c>. Non-empty, unique, case-sensitive.</summary>
     public string Id { get; set; } = "";

@@ -1,7 +1,7 @@
 namespace Gateway.Host.Configuration;
 
 /// <summary>Per-key token-bucket limits (<c>Gateway:RateLimit</c>; legacy <c>RATE_LIMIT_*</c>).</summary>
-public sealed class RateLimitSettings
+internal sealed class RateLimitSettings
 {
     /// <summary>Requests per minute per key (&gt; 0). Legacy <c>RATE_LIMIT_RPM</c>.</summary>
     public int RequestsPerMinute { get; set; } = 60;

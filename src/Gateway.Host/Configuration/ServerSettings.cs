@@ -6,7 +6,7 @@ namespace Gateway.Host.Configuration;
 /// Where the gateway listens and how much it accepts (<c>Gateway:Server</c>).
 /// Legacy variables: <c>SERVER_HOST</c>, <c>SERVER_PORT</c>, <c>MAX_REQUEST_BODY_BYTES</c>.
 /// </summary>
-public sealed class ServerSettings
+internal sealed class ServerSettings
 {
     /// <summary>Address to bind. A non-loopback address requires a bearer token or API keys.</summary>
     public string Host { get; set; } = "127.0.0.1";

@@ -1,7 +1,7 @@
 namespace Gateway.Host.Configuration;
 
 /// <summary>The tool-call parser names accepted in <see cref="ModelSettings.ToolCallParser"/> (vLLM's spelling).</summary>
-public static class ToolCallParserNames
+internal static class ToolCallParserNames
 {
     public const string None = "none";
     public const string Auto = "auto";

@@ -1,7 +1,7 @@
 namespace Gateway.Host.Configuration;
 
 /// <summary>Timeouts and health probing shared by every upstream (<c>Gateway:Upstream</c>).</summary>
-public sealed class UpstreamSettings
+internal sealed class UpstreamSettings
 {
     /// <summary>Whole-request timeout towards vLLM (&gt; 0). Legacy <c>VLLM_REQUEST_TIMEOUT_S</c>.</summary>
     public double RequestTimeoutSeconds { get; set; } = 600;

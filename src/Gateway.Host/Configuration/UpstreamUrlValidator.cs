@@ -8,7 +8,7 @@ namespace Gateway.Host.Configuration;
 /// http or https, a host, and never a literal cloud metadata-service address. DNS names are accepted without
 /// resolution; loopback and RFC1918 addresses are allowed.
 /// </summary>
-public static class UpstreamUrlValidator
+internal static class UpstreamUrlValidator
 {
     /// <summary>
     /// AWS/GCP/Azure IMDS, ECS task metadata v2 and v4, Alibaba Cloud metadata, and the AWS IMDS IPv6 endpoint.

@@ -5,7 +5,7 @@ using Gateway.Actors.Routing;
 namespace Gateway.Host.Endpoints;
 
 /// <summary>Operator views of the actor tree: each model router's state, replicas, breakers and queue.</summary>
-public static class InspectionEndpoints
+internal static class InspectionEndpoints
 {
     public static void MapInspection(this IEndpointRouteBuilder app)
     {
@@ -16,13 +16,4 @@ public static class InspectionEndpoints
             return Results.Json(statuses.Models, InspectionJson.Options);
         });
     }
-}
-
-internal static class InspectionJson
-{
-    public static System.Text.Json.JsonSerializerOptions Options { get; } = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
 }

@@ -7,7 +7,7 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Host.Endpoints;
 
 /// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the configured models a caller may use, in OpenAI's list shape.</summary>
-public sealed class ModelsEndpoint(ModelCatalog catalog)
+internal sealed class ModelsEndpoint(ModelCatalog catalog)
 {
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

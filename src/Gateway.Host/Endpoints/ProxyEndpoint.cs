@@ -5,7 +5,6 @@ using Gateway.Host.Hosting;
 using Gateway.Host.Http;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
-using Gateway.Streams.Upstream;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Host.Endpoints;
@@ -15,7 +14,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, GatewaySettings settings)
+internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, GatewaySettings settings)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {

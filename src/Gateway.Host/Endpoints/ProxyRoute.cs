@@ -1,7 +1,7 @@
 namespace Gateway.Host.Endpoints;
 
 /// <summary>A vLLM POST route the gateway relays, and what it validates before doing so.</summary>
-public sealed record ProxyRoute(string Path, bool RequiresMessages = false, bool RequiresPromptOrInput = false)
+internal sealed record ProxyRoute(string Path, bool RequiresMessages = false, bool RequiresPromptOrInput = false)
 {
     /// <summary>The OpenAI routes and vLLM's own JSON routes that name a <c>model</c> in the body.</summary>
     public static IReadOnlyList<ProxyRoute> All { get; } =

@@ -7,7 +7,7 @@ namespace Gateway.Host.Endpoints;
 /// The checks the gateway makes before any upstream work: well-formed JSON object, a string <c>model</c>, a
 /// boolean <c>stream</c>, and for chat a non-empty <c>messages</c> array. Everything else is vLLM's to judge.
 /// </summary>
-public static class RequestValidator
+internal static class RequestValidator
 {
     public static GatewayError? Validate(JsonElement root, ProxyRoute route, out string model, out bool stream)
     {

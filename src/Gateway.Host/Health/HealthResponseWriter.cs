@@ -8,7 +8,7 @@ namespace Gateway.Host.Health;
 /// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready", "checks":{...}, "models":{...}}</c>,
 /// so an operator sees which model is not ready and why.
 /// </summary>
-public static class HealthResponseWriter
+internal static class HealthResponseWriter
 {
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {

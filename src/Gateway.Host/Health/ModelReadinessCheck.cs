@@ -8,7 +8,7 @@ namespace Gateway.Host.Health;
 /// Readiness = every configured model has a replica that answers and lists it. Reads the state the routers
 /// already publish (their periodic probes), so a readiness poll never touches vLLM.
 /// </summary>
-public sealed class ModelReadinessCheck(ModelCatalog catalog) : IAkkaHealthCheck
+internal sealed class ModelReadinessCheck(ModelCatalog catalog) : IAkkaHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(AkkaHealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -29,5 +29,3 @@ public sealed class ModelReadinessCheck(ModelCatalog catalog) : IAkkaHealthCheck
             : new HealthCheckResult(context.Registration.FailureStatus, "not ready: " + string.Join("; ", notReady), data: data));
     }
 }
-
-public sealed record ModelReadinessReport(bool Ready, string Reason, DateTimeOffset? CheckedAt);

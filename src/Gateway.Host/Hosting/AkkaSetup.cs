@@ -5,7 +5,7 @@ using Gateway.Host.Health;
 namespace Gateway.Host.Hosting;
 
 /// <summary>The actor system: Serilog-bridged logging, the model registry and its routers, and the health checks.</summary>
-public static class AkkaSetup
+internal static class AkkaSetup
 {
     public const string LivenessTag = "liveness";
     public const string ReadinessTag = "ready";

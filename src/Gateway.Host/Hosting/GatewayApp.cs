@@ -13,13 +13,13 @@ using Serilog.Events;
 namespace Gateway.Host.Hosting;
 
 /// <summary>Options for building the app that are not user configuration (tests turn the console log off).</summary>
-public sealed record GatewayAppOptions
+internal sealed record GatewayAppOptions
 {
     public bool ConsoleLogging { get; init; } = true;
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>
-public static class GatewayApp
+internal static class GatewayApp
 {
     /// <summary>Reads the standard configuration sources plus the Python gateway's variables, binds and validates them.</summary>
     /// <exception cref="ConfigurationException">One line per problem, each naming the key.</exception>

@@ -3,13 +3,14 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Http;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
-using Gateway.Streams.Pipeline;
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Host.Hosting;
 
 /// <summary>The long-lived objects built from the settings: the upstream client, the models, limits and keys.</summary>
-public sealed class GatewayRuntime : IDisposable
+internal sealed class GatewayRuntime : IDisposable
 {
     public GatewayRuntime(GatewaySettings settings)
     {

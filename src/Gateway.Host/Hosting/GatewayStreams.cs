@@ -4,7 +4,7 @@ using Akka.Streams;
 namespace Gateway.Host.Hosting;
 
 /// <summary>The actor system's cached materializer, for the per-stream relay graphs.</summary>
-public sealed class GatewayStreams(ActorSystem system)
+internal sealed class GatewayStreams(ActorSystem system)
 {
     public IMaterializer Materializer { get; } = system.Materializer();
 }

@@ -9,7 +9,7 @@ namespace Gateway.Host.Hosting;
 /// parsers' failure counter. At most one line per parser every <see cref="Interval"/>, with the count since
 /// the last line, so a model that keeps emitting bad markup cannot flood the log.
 /// </summary>
-public sealed class ToolCallFailureLog : IHostedService, IDisposable
+internal sealed class ToolCallFailureLog : IHostedService, IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 

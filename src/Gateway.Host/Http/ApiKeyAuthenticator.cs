@@ -3,18 +3,12 @@ using System.Text;
 
 namespace Gateway.Host.Http;
 
-/// <summary>An authenticated caller: its key's name (never the key) and the models it may use (empty = all).</summary>
-public sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> AllowedModels)
-{
-    public bool MayUse(string model) => AllowedModels.Count == 0 || AllowedModels.Contains(model);
-}
-
 /// <summary>
 /// Bearer-token check against many keys. Keys are held only as SHA-256 digests; a presented token is hashed
 /// and looked up by digest, then confirmed with a constant-time comparison, so the time taken says nothing
 /// about how much of a key was right.
 /// </summary>
-public sealed class ApiKeyAuthenticator
+internal sealed class ApiKeyAuthenticator
 {
     private readonly Dictionary<string, (byte[] Digest, ApiKeyIdentity Identity)> _byDigest = new(StringComparer.Ordinal);
 
@@ -60,18 +54,4 @@ public sealed class ApiKeyAuthenticator
         var bytes = Encoding.UTF8.GetBytes(key.ToArray());
         return SHA256.HashData(bytes);
     }
-}
-
-public enum AuthOutcome
-{
-    Ok,
-    Missing,
-    Invalid,
-}
-
-public sealed record AuthResult(AuthOutcome Outcome, ApiKeyIdentity? Identity)
-{
-    public static AuthResult Missing { get; } = new(AuthOutcome.Missing, null);
-
-    public static AuthResult Invalid { get; } = new(AuthOutcome.Invalid, null);
 }

@@ -6,7 +6,7 @@ namespace Gateway.Host.Http;
 /// Requires a valid bearer key on every route except the probes and metrics. With no key configured
 /// (loopback-only dev mode, enforced by configuration validation) every caller passes.
 /// </summary>
-public sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
+internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
 {
     public const string IdentityItem = "gateway.identity";
 

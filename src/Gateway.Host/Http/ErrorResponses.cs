@@ -4,7 +4,7 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Host.Http;
 
 /// <summary>Writes a <see cref="GatewayError"/> as an OpenAI-style JSON error response.</summary>
-public static class ErrorResponses
+internal static class ErrorResponses
 {
     public static Task WriteAsync(HttpContext context, GatewayError error)
     {

@@ -4,7 +4,7 @@ using Gateway.Streams.Relay;
 namespace Gateway.Host.Http;
 
 /// <summary>The relay's client side over Kestrel's response pipe: a flush waits while the client is not reading.</summary>
-public sealed class PipeClientResponseWriter(PipeWriter writer) : IClientResponseWriter
+internal sealed class PipeClientResponseWriter(PipeWriter writer) : IClientResponseWriter
 {
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

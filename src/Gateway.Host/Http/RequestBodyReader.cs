@@ -8,7 +8,7 @@ namespace Gateway.Host.Http;
 /// Reads a request body into memory, refusing it with 413 as soon as more than the cap has been read: the
 /// count is on the bytes actually received, so a chunked body without <c>Content-Length</c> is capped too.
 /// </summary>
-public static class RequestBodyReader
+internal static class RequestBodyReader
 {
     public static GatewayError TooLarge(long cap, long? declared) => new(
         413,

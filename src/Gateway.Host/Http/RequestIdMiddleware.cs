@@ -6,7 +6,7 @@ namespace Gateway.Host.Http;
 /// Accepts a well-formed <c>X-Request-ID</c> (or the Python gateway's <c>X-Correlation-ID</c>), generates one
 /// otherwise, and echoes both headers on every response.
 /// </summary>
-public sealed class RequestIdMiddleware(RequestDelegate next)
+internal sealed class RequestIdMiddleware(RequestDelegate next)
 {
     private const string RequestIdHeader = "X-Request-ID";
     private const string CorrelationIdHeader = "X-Correlation-ID";

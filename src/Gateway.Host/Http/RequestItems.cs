@@ -1,7 +1,7 @@
 namespace Gateway.Host.Http;
 
 /// <summary>Keys of the per-request facts the access log reports.</summary>
-public static class RequestItems
+internal static class RequestItems
 {
     public const string RequestId = "gateway.request_id";
     public const string Model = "gateway.model";

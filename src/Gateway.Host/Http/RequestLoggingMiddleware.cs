@@ -4,7 +4,7 @@ using Gateway.Streams.Relay;
 namespace Gateway.Host.Http;
 
 /// <summary>One structured log line per request, written when the response (or the stream) has ended. Never logs headers or bodies.</summary>
-public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
+internal sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {

@@ -40,7 +40,7 @@ public sealed class ModelPipeline
         Flow.Create<ProxyRequest>()
             .Via(new ThrottleStage(limiter))
             .Via(new BreakerStage(route.Endpoints))
-            .Via(new ToolCallStage(route));
+            .Via(new RequestPreparationStage(route));
 
     public static ModelPipeline Materialize(ModelRoute route, IRateLimiter limiter, VllmDispatcher dispatcher, IMaterializer materializer)
     {

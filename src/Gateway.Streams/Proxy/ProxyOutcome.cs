@@ -1,4 +1,3 @@
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Proxy;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Akka;
-using Gateway.Streams.Relay;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Proxy;
 

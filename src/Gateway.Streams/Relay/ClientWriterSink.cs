@@ -8,7 +8,7 @@ namespace Gateway.Streams.Relay;
 /// pace is the stream's pace. A write that completes synchronously (the usual case with Kestrel's pipe) costs no
 /// task and no callback. Materializes a task that completes with the stream (or fails with it).
 /// </summary>
-public sealed class ClientWriterSink<T> : GraphStageWithMaterializedValue<SinkShape<T>, Task>
+internal sealed class ClientWriterSink<T> : GraphStageWithMaterializedValue<SinkShape<T>, Task>
 {
     private readonly Func<T, ValueTask> _write;
     private readonly Inlet<T> _in = new("clientWriter.in");

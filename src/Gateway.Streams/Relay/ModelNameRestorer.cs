@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Akka;
 using Akka.Streams.Dsl;
+using Gateway.Streams.Json;
+using Akka;
+using Gateway.Streams.Proxy;
 using Gateway.Streams.Sse;
 
 namespace Gateway.Streams.Relay;
@@ -10,7 +12,7 @@ namespace Gateway.Streams.Relay;
 /// Puts the client's model name back into responses of a model that vLLM serves under another name, so clients
 /// see the id they asked for. Splices the top-level <c>"model"</c> string in place; every other byte is kept.
 /// </summary>
-public sealed class ModelNameRestorer
+internal sealed class ModelNameRestorer
 {
     private readonly byte[] _quotedModel;
 
@@ -29,16 +31,13 @@ public sealed class ModelNameRestorer
         var span = json.Span;
         try
         {
-            var reader = new Utf8JsonReader(span);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!TopLevelJsonFields.TryOpen(span, out var reader))
             {
                 return json;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (TopLevelJsonFields.Next(ref reader, "model"u8, out var isModel))
             {
-                var isModel = reader.ValueTextEquals("model"u8);
-                reader.Read();
                 if (isModel && reader.TokenType == JsonTokenType.String)
                 {
                     var start = (int)reader.TokenStartIndex;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Gateway.Streams.Proxy;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Relay;
 
@@ -48,7 +47,7 @@ public static class PlainRelay
         }
         catch (Exception) when (response.ClientAborted)
         {
-            return (default, VllmDispatcher.ClientClosed);
+            return (default, ClientClosed.Error);
         }
         catch (Exception) when (response.TimedOut)
         {

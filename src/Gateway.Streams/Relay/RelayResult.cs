@@ -9,6 +9,3 @@ public enum RelayResult
     UpstreamFailed,
     UpstreamTruncated,
 }
-
-/// <summary>How a relay ended, and the token usage vLLM reported (when it did).</summary>
-public sealed record RelayOutcome(RelayResult Kind, TokenUsage? Usage);

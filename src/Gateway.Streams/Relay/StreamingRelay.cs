@@ -3,7 +3,6 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Sse;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Relay;
 

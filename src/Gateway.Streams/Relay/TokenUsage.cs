@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Streams.Json;
 
 namespace Gateway.Streams.Relay;
 
@@ -10,16 +11,13 @@ public sealed record TokenUsage(int PromptTokens, int CompletionTokens)
     {
         try
         {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!TopLevelJsonFields.TryOpen(json, out var reader))
             {
                 return null;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (TopLevelJsonFields.Next(ref reader, "usage"u8, out var isUsage))
             {
-                var isUsage = reader.ValueTextEquals("usage"u8);
-                reader.Read();
                 if (isUsage && reader.TokenType == JsonTokenType.StartObject)
                 {
                     return ReadUsage(ref reader);
@@ -48,19 +46,15 @@ public sealed record TokenUsage(int PromptTokens, int CompletionTokens)
 
         try
         {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!TopLevelJsonFields.TryOpen(json, out var reader))
             {
                 return (null, false);
             }
 
             TokenUsage? usage = null;
             var emptyChoices = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (TopLevelJsonFields.Next(ref reader, "usage"u8, "choices"u8, out var isUsage, out var isChoices))
             {
-                var isUsage = reader.ValueTextEquals("usage"u8);
-                var isChoices = reader.ValueTextEquals("choices"u8);
-                reader.Read();
                 if (isUsage && reader.TokenType == JsonTokenType.StartObject)
                 {
                     usage = ReadUsage(ref reader);

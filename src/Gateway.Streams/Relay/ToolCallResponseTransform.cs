@@ -1,11 +1,11 @@
 using Akka.Streams.Dsl;
-using Gateway.Streams.Stages;
+using Gateway.Streams.Proxy;
 using Gateway.Streams.ToolCalls;
 
 namespace Gateway.Streams.Relay;
 
 /// <summary>The response rewrite for a request whose tool calls the gateway parses.</summary>
-public static class ToolCallResponseTransform
+internal static class ToolCallResponseTransform
 {
     public static ResponseTransform Create(IToolCallParser parser, ToolSchemas schemas) => new(
         body => ChatCompletionToolCallTransformer.TransformResponse(body.Span, parser, schemas),

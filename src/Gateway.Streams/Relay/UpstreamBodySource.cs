@@ -1,8 +1,8 @@
-using Akka;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
-using Gateway.Streams.Upstream;
+using Akka.Streams;
+using Akka;
+using Gateway.Streams.Proxy;
 
 namespace Gateway.Streams.Relay;
 
@@ -12,7 +12,7 @@ namespace Gateway.Streams.Relay;
 /// vLLM. (The built-in resource sources run on the blocking-IO dispatcher behind a 16-element buffer.)
 /// When the stage stops for any reason it disposes the response body, which closes the connection to vLLM.
 /// </summary>
-public sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
+internal sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
 {
     private const int ReadSize = 16 * 1024;
     private readonly UpstreamResponse _response;

@@ -7,7 +7,7 @@ namespace Gateway.Streams.Sse;
 /// handles <c>\n</c>, <c>\r\n</c> and <c>\r</c> line ends, joins several <c>data:</c> lines with <c>\n</c>,
 /// skips comments and the <c>event</c>/<c>id</c>/<c>retry</c> fields. Not thread-safe: one per stream.
 /// </summary>
-public sealed class SseEventParser
+internal sealed class SseEventParser
 {
     private readonly int _maxEventBytes;
     private readonly ArrayBufferWriter<byte> _line = new(256);
@@ -102,5 +102,3 @@ public sealed class SseEventParser
         target.Write(bytes);
     }
 }
-
-public sealed class SseProtocolException(string message) : Exception(message);

@@ -1,7 +1,7 @@
 namespace Gateway.Streams.Sse;
 
 /// <summary>Renders events in vLLM's framing: exactly <c>data: &lt;payload&gt;\n\n</c>.</summary>
-public static class SseFraming
+internal static class SseFraming
 {
     public static ReadOnlySpan<byte> DataPrefix => "data: "u8;
     public static ReadOnlySpan<byte> EventEnd => "\n\n"u8;

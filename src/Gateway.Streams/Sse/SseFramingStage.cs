@@ -8,7 +8,7 @@ namespace Gateway.Streams.Sse;
 /// and multi-byte UTF-8 characters split across TCP reads come out whole. The stream ends with the first
 /// <c>data: [DONE]</c>: anything after it is ignored and the upstream is released.
 /// </summary>
-public sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>, SseEvent>>
+internal sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte>, SseEvent>>
 {
     private readonly Inlet<ReadOnlyMemory<byte>> _in = new("sseFraming.in");
     private readonly Outlet<SseEvent> _out = new("sseFraming.out");

@@ -1,5 +1,4 @@
 using Gateway.Streams.Proxy;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Stages;
 
@@ -7,7 +6,7 @@ namespace Gateway.Streams.Stages;
 /// Picks the replica for each request (round robin over the replicas whose breaker admits it) and fails fast
 /// with 503 and <c>Retry-After</c> when every replica's breaker is open.
 /// </summary>
-public sealed class BreakerStage : RequestGateStage
+internal sealed class BreakerStage : RequestGateStage
 {
     private readonly UpstreamEndpoint[] _endpoints;
     private int _next;

@@ -9,7 +9,7 @@ namespace Gateway.Streams.Stages;
 /// error on its own response channel (and so leaves the stream). A stage never fails the shared stream
 /// because of one request.
 /// </summary>
-public abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, ProxyRequest>>
+internal abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, ProxyRequest>>
 {
     private readonly Inlet<ProxyRequest> _in;
     private readonly Outlet<ProxyRequest> _out;
@@ -46,7 +46,7 @@ public abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, Prox
             GatewayError? error;
             try
             {
-                error = request.ClientAborted.IsCancellationRequested ? Upstream.VllmDispatcher.ClientClosed : _stage.Admit(request);
+                error = request.ClientAborted.IsCancellationRequested ? ClientClosed.Error : _stage.Admit(request);
             }
             catch (Exception e)
             {

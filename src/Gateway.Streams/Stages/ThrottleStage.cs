@@ -8,7 +8,7 @@ namespace Gateway.Streams.Stages;
 /// <c>Retry-After</c> when the key's bucket is empty. The buckets live in a shared <see cref="IRateLimiter"/>,
 /// so a key's limit holds across every model's pipeline.
 /// </summary>
-public sealed class ThrottleStage(IRateLimiter limiter) : RequestGateStage("throttle")
+internal sealed class ThrottleStage(IRateLimiter limiter) : RequestGateStage("throttle")
 {
     protected override GatewayError? Admit(ProxyRequest request)
     {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Gateway.Streams.Pipeline;
+using Gateway.Streams.Json;
 
 namespace Gateway.Streams.ToolCalls;
 

@@ -4,7 +4,7 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Streams.Upstream;
 
 /// <summary>Turns a non-2xx vLLM answer into the gateway's error, keeping vLLM's message for client errors.</summary>
-public static class UpstreamErrorMapper
+internal static class UpstreamErrorMapper
 {
     private const int MaxMessageLength = 1024;
     private const string Fallback = "Upstream returned an error.";

@@ -1,9 +1,7 @@
 using System.Text.Json;
+using Gateway.Streams.Proxy;
 
 namespace Gateway.Streams.Upstream;
-
-/// <summary>What one readiness probe of one replica found.</summary>
-public sealed record ProbeResult(UpstreamEndpoint Endpoint, bool Ready, string Reason, int? MaxModelLen);
 
 /// <summary>
 /// Checks that a vLLM replica answers <c>/health</c> and lists the model in <c>/v1/models</c>: a replica that

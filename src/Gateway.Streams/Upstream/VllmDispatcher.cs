@@ -72,7 +72,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
         catch (OperationCanceledException) when (request.ClientAborted.IsCancellationRequested)
         {
             endpoint.Breaker.RecordAbandoned();
-            request.Reject(ClientClosed);
+            request.Reject(ClientClosed.Error);
         }
         catch (OperationCanceledException)
         {
@@ -98,9 +98,6 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
             }
         }
     }
-
-    /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>
-    public static GatewayError ClientClosed { get; } = new(499, "The client closed the request.", "client_closed", "client_closed_request");
 
     private static string Describe(HttpRequestException e) =>
         e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();

@@ -1,11 +1,11 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Akka.Actor;
 using Gateway.Actors.Routing;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
-using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Actors.Tests.Routing;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Gateway.Host.Tests.Support;
 
 /// <summary>A real gateway (Kestrel on a loopback port) in front of a real simulator, for integration tests.</summary>
-public sealed class RunningGateway : IAsyncDisposable
+internal sealed class RunningGateway : IAsyncDisposable
 {
     private RunningGateway(WebApplication app, SimulatorServer? simulator, GatewaySettings settings)
     {

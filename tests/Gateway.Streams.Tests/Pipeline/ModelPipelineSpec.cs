@@ -4,6 +4,7 @@ using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Stages;
 using Gateway.Streams.Tests.Support;
 using Gateway.Streams.Upstream;
 

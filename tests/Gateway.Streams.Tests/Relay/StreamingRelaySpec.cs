@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using Akka.Streams;
 using Gateway.Streams.Breaker;
+using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Gateway.Streams.Tests.Support;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Tests.Relay;
 

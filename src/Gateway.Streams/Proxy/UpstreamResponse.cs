@@ -1,4 +1,4 @@
-namespace Gateway.Streams.Upstream;
+namespace Gateway.Streams.Proxy;
 
 /// <summary>
 /// A 2xx upstream response whose headers have arrived and whose body is still to be relayed. It owns the

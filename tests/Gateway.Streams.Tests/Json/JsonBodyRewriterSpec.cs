@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Gateway.Streams.Pipeline;
+using Gateway.Streams.Json;
 
-namespace Gateway.Streams.Tests.Pipeline;
+namespace Gateway.Streams.Tests.Json;
 
 public class JsonBodyRewriterSpec
 {

@@ -3,10 +3,10 @@ using System.Text.Json;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Gateway.Streams.Sse;
-using Gateway.Streams.Stages;
+using Gateway.Streams.Relay;
 using Gateway.Streams.ToolCalls;
 
-namespace Gateway.Streams.Tests.Stages;
+namespace Gateway.Streams.Tests.Relay;
 
 public class ToolCallParsingStageSpec : Akka.TestKit.Xunit2.TestKit
 {

@@ -1,6 +1,6 @@
 using Gateway.Streams.Breaker;
 
-namespace Gateway.Streams.Upstream;
+namespace Gateway.Streams.Proxy;
 
 /// <summary>One vLLM replica: its base URL (without <c>/v1</c>) and its circuit breaker.</summary>
 public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker)

@@ -2,7 +2,7 @@ using Akka;
 using Akka.Streams.Dsl;
 using Gateway.Streams.Sse;
 
-namespace Gateway.Streams.Relay;
+namespace Gateway.Streams.Proxy;
 
 /// <summary>How a response is rewritten on its way back: whole (plain JSON) or event by event (SSE).</summary>
 public sealed record ResponseTransform(

@@ -3,23 +3,13 @@ using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Gateway.Streams.Pipeline;
-
-/// <summary>The top-level fields of a request body the gateway may have to change on its way to vLLM.</summary>
-/// <param name="Model">Replaces <c>model</c> (the name vLLM serves), when set.</param>
-/// <param name="IncludeUsage">Sets <c>stream_options.include_usage</c> to true, keeping the client's other stream options.</param>
-/// <param name="ToolChoiceNone">Sets <c>tool_choice</c> to <c>"none"</c>.</param>
-/// <param name="KeepSpecialTokens">Sets <c>skip_special_tokens</c> to false.</param>
-public readonly record struct BodyEdits(string? Model = null, bool IncludeUsage = false, bool ToolChoiceNone = false, bool KeepSpecialTokens = false)
-{
-    public bool Any => Model is not null || IncludeUsage || ToolChoiceNone || KeepSpecialTokens;
-}
+namespace Gateway.Streams.Json;
 
 /// <summary>
 /// Applies <see cref="BodyEdits"/> in one pass. Every other field is copied byte for byte as the client sent it
 /// (same escaping, same number spelling, same order); edited fields keep their place, missing ones are appended.
 /// </summary>
-public static class JsonBodyRewriter
+internal static class JsonBodyRewriter
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gateway.Streams.Pipeline;
+using Gateway.Streams.Json;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Gateway.Streams.ToolCalls;
@@ -13,7 +13,7 @@ namespace Gateway.Streams.Stages;
 /// and attaches the parser to the response. A renamed model gets the client's name back in its responses.
 /// A body that needs none of this is sent exactly as received.
 /// </summary>
-public sealed class ToolCallStage(ModelRoute route) : RequestGateStage("toolcalls")
+internal sealed class RequestPreparationStage(ModelRoute route) : RequestGateStage("toolcalls")
 {
     private const string ChatPath = "/v1/chat/completions";
     private const string CompletionsPath = "/v1/completions";

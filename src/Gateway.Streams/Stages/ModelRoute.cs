@@ -1,7 +1,7 @@
+using Gateway.Streams.Proxy;
 using Gateway.Streams.ToolCalls;
-using Gateway.Streams.Upstream;
 
-namespace Gateway.Streams.Pipeline;
+namespace Gateway.Streams.Stages;
 
 /// <summary>Everything a model's pipeline needs to know about the model: where it is served and how to treat it.</summary>
 public sealed record ModelRoute

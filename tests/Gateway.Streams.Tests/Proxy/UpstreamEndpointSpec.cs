@@ -1,7 +1,7 @@
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Upstream;
+using Gateway.Streams.Proxy;
 
-namespace Gateway.Streams.Tests.Upstream;
+namespace Gateway.Streams.Tests.Proxy;
 
 public class UpstreamEndpointSpec
 {

@@ -3,14 +3,14 @@ using Akka.Streams.Stage;
 using Gateway.Streams.Sse;
 using Gateway.Streams.ToolCalls;
 
-namespace Gateway.Streams.Stages;
+namespace Gateway.Streams.Relay;
 
 /// <summary>
 /// Rewrites a chat stream whose model writes tool calls as raw text: each upstream chunk goes through the
 /// model family's incremental parser, so plain text keeps streaming while tool markup comes out as OpenAI
 /// <c>tool_calls</c> deltas. In-band error events pass through untouched.
 /// </summary>
-public sealed class ToolCallParsingStage : GraphStage<FlowShape<SseEvent, SseEvent>>
+internal sealed class ToolCallParsingStage : GraphStage<FlowShape<SseEvent, SseEvent>>
 {
     private readonly IToolCallParser _parser;
     private readonly ToolSchemas _schemas;

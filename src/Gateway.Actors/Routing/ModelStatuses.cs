@@ -1,0 +1,3 @@
+namespace Gateway.Actors.Routing;
+
+public sealed record ModelStatuses(IReadOnlyList<ModelStatus> Models);

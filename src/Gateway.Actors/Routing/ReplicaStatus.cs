@@ -1,0 +1,3 @@
+namespace Gateway.Actors.Routing;
+
+public sealed record ReplicaStatus(string Upstream, string Breaker, int InFlight, bool Ready, string Reason);

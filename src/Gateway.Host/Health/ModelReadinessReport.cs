@@ -1,0 +1,3 @@
+namespace Gateway.Host.Health;
+
+internal sealed record ModelReadinessReport(bool Ready, string Reason, DateTimeOffset? CheckedAt);

@@ -1,0 +1,8 @@
+namespace Gateway.Host.Http;
+
+internal enum AuthOutcome
+{
+    Ok,
+    Missing,
+    Invalid,
+}

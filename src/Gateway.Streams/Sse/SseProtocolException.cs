@@ -1,0 +1,3 @@
+namespace Gateway.Streams.Sse;
+
+internal sealed class SseProtocolException(string message) : Exception(message);
