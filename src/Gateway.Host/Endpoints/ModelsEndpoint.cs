@@ -37,7 +37,7 @@ public sealed class ModelsEndpoint(ModelCatalog catalog)
         var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
         if (!catalog.TryGet(id, out var handle) || identity?.MayUse(id) == false)
         {
-            return ErrorResponses.WriteAsync(context, new GatewayError(404, $"The model `{id}` does not exist.", "invalid_request_error", "model_not_found", "model"));
+            return ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(id));
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);

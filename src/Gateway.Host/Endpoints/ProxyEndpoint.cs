@@ -40,12 +40,12 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             context.Response.Headers.Connection = "close";
-            await ErrorResponses.WriteAsync(context, RequestBodyReader.TooLarge(settings.Server.MaxRequestBodyBytes, null));
+            await ErrorResponses.WriteAsync(context, GatewayError.PayloadTooLarge(settings.Server.MaxRequestBodyBytes, null));
             return;
         }
         catch (BadHttpRequestException e)
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body could not be read: {e.Message}", null, "invalid_body"));
+            await ErrorResponses.WriteAsync(context, GatewayError.InvalidBody($"The request body could not be read: {e.Message}"));
             return;
         }
 
@@ -56,7 +56,7 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         }
         catch (JsonException e)
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body is not valid JSON: {e.Message}", null, "invalid_json"));
+            await ErrorResponses.WriteAsync(context, GatewayError.InvalidJson($"The request body is not valid JSON: {e.Message}"));
             return;
         }
 
@@ -77,14 +77,14 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         context.Items[RequestItems.Model] = model;
         if (!catalog.TryGet(model, out var handle))
         {
-            await ErrorResponses.WriteAsync(context, new GatewayError(404, $"The model `{model}` does not exist.", "invalid_request_error", "model_not_found", "model"));
+            await ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(model));
             return;
         }
 
         var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
         if (identity is not null && !identity.MayUse(model))
         {
-            await ErrorResponses.WriteAsync(context, new GatewayError(403, $"This API key may not use the model `{model}`.", "permission_error", "model_not_allowed", "model"));
+            await ErrorResponses.WriteAsync(context, GatewayError.ModelNotAllowed(model));
             return;
         }
 
@@ -119,7 +119,7 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
 
         switch (outcome)
         {
-            case ProxyOutcome.Rejected { Error.Status: 499 }:
+            case ProxyOutcome.Rejected { Error.IsClientClosed: true }:
                 return;
             case ProxyOutcome.Rejected rejected:
                 await ErrorResponses.WriteAsync(context, rejected.Error);
@@ -172,7 +172,7 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform);
         if (error is not null)
         {
-            if (error.Status != 499)
+            if (!error.IsClientClosed)
             {
                 await ErrorResponses.WriteAsync(context, error);
             }

@@ -82,7 +82,7 @@ public static class GatewayApp
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler(errors => errors.Run(context => ErrorResponses.WriteAsync(
             context,
-            new GatewayError(500, "The gateway failed to handle the request.", "server_error", "internal_error"))));
+            GatewayError.InternalError())));
         app.UseMiddleware<BearerAuthMiddleware>();
 
         var proxy = app.Services.GetRequiredService<ProxyEndpoint>();
@@ -114,10 +114,10 @@ public static class GatewayApp
             if (postPaths.Contains(path))
             {
                 context.Response.Headers.Allow = "POST";
-                return ErrorResponses.WriteAsync(context, new GatewayError(405, $"Method {context.Request.Method} is not allowed on {path}; use POST.", "invalid_request_error", "method_not_allowed"));
+                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path));
             }
 
-            return ErrorResponses.WriteAsync(context, new GatewayError(404, $"Unknown route: {context.Request.Method} {path}.", "invalid_request_error", "not_found"));
+            return ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, path));
         });
     }
 

@@ -25,9 +25,9 @@ public sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticat
                 context.Items[RequestItems.KeyName] = result.Identity!.Name;
                 return next(context);
             case AuthOutcome.Missing:
-                return ErrorResponses.WriteAsync(context, new GatewayError(401, "Missing bearer token: send 'Authorization: Bearer <key>'.", "authentication_error", "missing_bearer_token"));
+                return ErrorResponses.WriteAsync(context, GatewayError.MissingBearerToken());
             default:
-                return ErrorResponses.WriteAsync(context, new GatewayError(401, "Invalid bearer token.", "authentication_error", "invalid_bearer_token"));
+                return ErrorResponses.WriteAsync(context, GatewayError.InvalidBearerToken());
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 
 namespace Gateway.Host.Http;
@@ -18,7 +19,7 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
             var items = context.Items;
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var relay = items.TryGetValue(RequestItems.Relay, out var r) && r is RelayResult result ? result.ToString() : null;
-            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? GatewayError.ClientClosedStatus : context.Response.StatusCode;
             var usage = items.TryGetValue(RequestItems.Usage, out var u) ? u as TokenUsage : null;
             // Probes arrive every few seconds from orchestrators: successful ones are logged at Debug only.
             var level = status < 400 && BearerAuthMiddleware.IsOpenPath(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;

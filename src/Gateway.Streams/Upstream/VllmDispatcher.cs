@@ -18,7 +18,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
     {
         if (request.Endpoint is null)
         {
-            request.Reject(GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1));
+            request.Reject(UpstreamErrorMapper.NoReplicaSelected());
             return request.Finished;
         }
 
@@ -69,25 +69,19 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
                 request.Reject(UpstreamErrorMapper.FromStatus(status, body, RetryAfterSeconds(response)));
             }
         }
-        catch (OperationCanceledException) when (request.ClientAborted.IsCancellationRequested)
-        {
-            endpoint.Breaker.RecordAbandoned();
-            request.Reject(ClientClosed);
-        }
-        catch (OperationCanceledException)
-        {
-            endpoint.Breaker.RecordFailure();
-            request.Reject(GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."));
-        }
-        catch (HttpRequestException e)
-        {
-            endpoint.Breaker.RecordFailure();
-            request.Reject(GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(e)}"));
-        }
         catch (Exception e)
         {
-            endpoint.Breaker.RecordFailure();
-            request.Reject(GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"));
+            var error = UpstreamErrorMapper.FromDispatchFailure(e, request.ClientAborted.IsCancellationRequested, requestTimeout);
+            if (error.IsClientClosed)
+            {
+                endpoint.Breaker.RecordAbandoned();
+            }
+            else
+            {
+                endpoint.Breaker.RecordFailure();
+            }
+
+            request.Reject(error);
         }
         finally
         {
@@ -98,12 +92,6 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
             }
         }
     }
-
-    /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>
-    public static GatewayError ClientClosed { get; } = new(499, "The client closed the request.", "client_closed", "client_closed_request");
-
-    private static string Describe(HttpRequestException e) =>
-        e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
 
     private static int? RetryAfterSeconds(HttpResponseMessage response)
     {
