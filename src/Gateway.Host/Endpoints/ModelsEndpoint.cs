@@ -7,9 +7,9 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Host.Endpoints;
 
 /// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the configured models a caller may use, in OpenAI's list shape.</summary>
-public sealed class ModelsEndpoint(ModelCatalog catalog)
+public sealed class ModelsEndpoint(PublishedModelRegistry models, TimeProvider time)
 {
-    private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private readonly long _created = time.GetUtcNow().ToUnixTimeSeconds();
 
     public Task ListAsync(HttpContext context)
     {
@@ -20,7 +20,7 @@ public sealed class ModelsEndpoint(ModelCatalog catalog)
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var handle in catalog.All.Where(h => identity?.MayUse(h.ModelId) != false))
+            foreach (var handle in models.Current.All.Where(h => identity?.MayUse(h.ModelId) != false))
             {
                 WriteModel(writer, handle);
             }
@@ -35,7 +35,7 @@ public sealed class ModelsEndpoint(ModelCatalog catalog)
     public Task GetAsync(HttpContext context, string id)
     {
         var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
-        if (!catalog.TryGet(id, out var handle) || identity?.MayUse(id) == false)
+        if (!models.Current.TryGet(id, out var handle) || identity?.MayUse(id) == false)
         {
             return ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(id));
         }
@@ -49,7 +49,7 @@ public sealed class ModelsEndpoint(ModelCatalog catalog)
         return WriteJsonAsync(context, buffer.WrittenMemory);
     }
 
-    private void WriteModel(Utf8JsonWriter writer, ModelHandle handle)
+    private void WriteModel(Utf8JsonWriter writer, ModelEntry handle)
     {
         writer.WriteStartObject();
         writer.WriteString("id", handle.ModelId);

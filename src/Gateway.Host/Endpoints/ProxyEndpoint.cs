@@ -15,7 +15,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, GatewaySettings settings)
+public sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -60,32 +60,39 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
             return;
         }
 
-        using (document)
+        // Until a ProxyRequest takes the document over, this method owns it.
+        var request = await AdmitAsync(context, route, body, document, ct);
+        if (request is null)
         {
-            await HandleParsedAsync(context, route, body, document.RootElement, ct);
+            document.Dispose();
+            return;
         }
+
+        await AwaitAndRelayAsync(context, request, ct);
     }
 
-    private async Task HandleParsedAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonElement root, CancellationToken ct)
+    /// <summary>Checks the request and hands it (and its parsed body) to the model's pipeline; null when answered here.</summary>
+    private async Task<ProxyRequest?> AdmitAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonDocument document, CancellationToken ct)
     {
+        var root = document.RootElement;
         if (RequestValidator.Validate(root, route, out var model, out var stream) is { } invalid)
         {
             await ErrorResponses.WriteAsync(context, invalid);
-            return;
+            return null;
         }
 
         context.Items[RequestItems.Model] = model;
-        if (!catalog.TryGet(model, out var handle))
+        if (!models.Current.TryGet(model, out var handle))
         {
             await ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(model));
-            return;
+            return null;
         }
 
         var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
         if (identity is not null && !identity.MayUse(model))
         {
             await ErrorResponses.WriteAsync(context, GatewayError.ModelNotAllowed(model));
-            return;
+            return null;
         }
 
         var request = new ProxyRequest
@@ -94,6 +101,7 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
             Path = route.Path,
             Body = body,
             Json = root,
+            ParsedBody = document,
             Stream = stream,
             RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
             RequestId = (string)context.Items[RequestItems.RequestId]!,
@@ -103,9 +111,14 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         if (handle.TryEnqueue(request) is { } shed)
         {
             await ErrorResponses.WriteAsync(context, shed);
-            return;
+            return null;
         }
 
+        return request;
+    }
+
+    private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
+    {
         ProxyOutcome outcome;
         try
         {

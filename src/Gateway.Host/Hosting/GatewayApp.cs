@@ -7,6 +7,7 @@ using Gateway.Streams.Proxy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Events;
 
@@ -16,6 +17,9 @@ namespace Gateway.Host.Hosting;
 public sealed record GatewayAppOptions
 {
     public bool ConsoleLogging { get; init; } = true;
+
+    /// <summary>The clock for everything that reads time or waits; tests pass a fake one. Default: the system clock.</summary>
+    public TimeProvider? Time { get; init; }
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>
@@ -47,11 +51,11 @@ public static class GatewayApp
         builder.WebHost.UseUrls(ListenUrl(settings.Server));
         ConfigureLogging(builder, settings, options);
 
-        var runtime = new GatewayRuntime(settings);
+        builder.Services.TryAddSingleton(options.Time ?? TimeProvider.System);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton(runtime.Catalog);
-        builder.Services.AddSingleton(runtime.Authenticator);
+        builder.Services.AddSingleton(sp => new GatewayRuntime(sp.GetRequiredService<GatewaySettings>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Models);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Authenticator);
         builder.Services.AddSingleton<GatewayStreams>();
         builder.Services.AddSingleton<ProxyEndpoint>();
         builder.Services.AddSingleton<ModelsEndpoint>();
@@ -179,9 +183,8 @@ public static class GatewayApp
             log.LogWarning("AUTH DISABLED: no BEARER_TOKEN or API keys configured; every caller on {Host} is let in (allowed on loopback only).", settings.Server.Host);
         }
 
-        foreach (var handle in app.Services.GetRequiredService<GatewayRuntime>().Catalog.All)
+        foreach (var route in app.Services.GetRequiredService<GatewayRuntime>().Routes)
         {
-            var route = handle.Route;
             var parser = string.Equals(route.ToolCallParser, route.EffectiveToolCallParser, StringComparison.OrdinalIgnoreCase)
                 ? route.ToolCallParser
                 : $"{route.ToolCallParser} -> {route.EffectiveToolCallParser}";

@@ -7,9 +7,12 @@ namespace Gateway.Streams.Upstream;
 /// <summary>
 /// Sends one admitted request to its replica and waits for the response headers: the only phase the circuit
 /// breaker judges. Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
+/// The total request timeout runs on <paramref name="time"/> (the gateway's one injected clock).
 /// </summary>
-public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
+public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
@@ -28,8 +31,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
 
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(request.ClientAborted);
-        cts.CancelAfter(requestTimeout);
+        var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
         endpoint.Enter();
         var handedOver = false;
         try
@@ -44,19 +46,19 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300)
             {
                 endpoint.Breaker.RecordSuccess();
                 handedOver = true;
-                request.Respond(new UpstreamResponse(response, cts, endpoint, endpoint.Leave, request.ClientAborted));
+                request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave));
                 return;
             }
 
             using (response)
             {
-                var body = await ReadBoundedAsync(response, cts.Token).ConfigureAwait(false);
+                var body = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
                 if (status >= 500)
                 {
                     endpoint.Breaker.RecordFailure();
@@ -88,7 +90,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
             if (!handedOver)
             {
                 endpoint.Leave();
-                cts.Dispose();
+                deadline.Dispose();
             }
         }
     }
