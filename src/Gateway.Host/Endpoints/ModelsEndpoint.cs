@@ -13,7 +13,7 @@ public sealed class ModelsEndpoint(PublishedModelRegistry models, TimeProvider t
 
     public Task ListAsync(HttpContext context)
     {
-        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
+        var identity = GatewayRequestFeature.Of(context).Identity;
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -34,7 +34,7 @@ public sealed class ModelsEndpoint(PublishedModelRegistry models, TimeProvider t
 
     public Task GetAsync(HttpContext context, string id)
     {
-        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
+        var identity = GatewayRequestFeature.Of(context).Identity;
         if (!models.Current.TryGet(id, out var handle) || identity?.MayUse(id) == false)
         {
             return ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(id));

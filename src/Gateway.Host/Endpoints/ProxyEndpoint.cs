@@ -81,14 +81,15 @@ public sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams 
             return null;
         }
 
-        context.Items[RequestItems.Model] = model;
+        var facts = GatewayRequestFeature.Of(context);
+        facts.Model = model;
         if (!models.Current.TryGet(model, out var handle))
         {
             await ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(model));
             return null;
         }
 
-        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
+        var identity = facts.Identity;
         if (identity is not null && !identity.MayUse(model))
         {
             await ErrorResponses.WriteAsync(context, GatewayError.ModelNotAllowed(model));
@@ -104,7 +105,7 @@ public sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams 
             ParsedBody = document,
             Stream = stream,
             RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-            RequestId = (string)context.Items[RequestItems.RequestId]!,
+            RequestId = facts.RequestId,
             ClientAborted = ct,
         };
 
@@ -157,6 +158,7 @@ public sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams 
     private async Task RelayAsync(HttpContext context, ProxyRequest request, UpstreamResponse upstream)
     {
         var response = context.Response;
+        var facts = GatewayRequestFeature.Of(context);
         var isEventStream = upstream.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
         if (request.Stream && isEventStream)
         {
@@ -171,14 +173,14 @@ public sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams 
             }
             catch (Exception) when (upstream.ClientAborted)
             {
-                context.Items[RequestItems.Relay] = RelayResult.ClientAborted;
+                facts.Relay = RelayResult.ClientAborted;
                 return;
             }
 
             var outcome = await StreamingRelay.RunAsync(
                 upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
-            context.Items[RequestItems.Relay] = outcome.Kind;
-            context.Items[RequestItems.Usage] = outcome.Usage;
+            facts.Relay = outcome.Kind;
+            facts.Usage = outcome.Usage;
             return;
         }
 
@@ -193,18 +195,18 @@ public sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams 
             return;
         }
 
-        context.Items[RequestItems.Usage] = TokenUsage.TryRead(body.Span);
+        facts.Usage = TokenUsage.TryRead(body.Span);
         response.StatusCode = (int)upstream.Message.StatusCode;
         response.ContentType = upstream.ContentType ?? "application/json";
         response.ContentLength = body.Length;
         try
         {
             await response.Body.WriteAsync(body, context.RequestAborted);
-            context.Items[RequestItems.Relay] = RelayResult.Completed;
+            facts.Relay = RelayResult.Completed;
         }
         catch (OperationCanceledException)
         {
-            context.Items[RequestItems.Relay] = RelayResult.ClientAborted;
+            facts.Relay = RelayResult.ClientAborted;
         }
     }
 

@@ -8,8 +8,6 @@ namespace Gateway.Host.Http;
 /// </summary>
 public sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
 {
-    public const string IdentityItem = "gateway.identity";
-
     public Task InvokeAsync(HttpContext context)
     {
         if (!authenticator.Enabled || IsOpenPath(context.Request.Path))
@@ -21,8 +19,7 @@ public sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticat
         switch (result.Outcome)
         {
             case AuthOutcome.Ok:
-                context.Items[IdentityItem] = result.Identity;
-                context.Items[RequestItems.KeyName] = result.Identity!.Name;
+                GatewayRequestFeature.Of(context).Identity = result.Identity;
                 return next(context);
             case AuthOutcome.Missing:
                 return ErrorResponses.WriteAsync(context, GatewayError.MissingBearerToken());

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gateway.Streams.Proxy;
-using Gateway.Streams.Relay;
 
 namespace Gateway.Host.Http;
 
@@ -16,11 +15,10 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
         }
         finally
         {
-            var items = context.Items;
+            var facts = GatewayRequestFeature.Of(context);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var relay = items.TryGetValue(RequestItems.Relay, out var r) && r is RelayResult result ? result.ToString() : null;
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? GatewayError.ClientClosedStatus : context.Response.StatusCode;
-            var usage = items.TryGetValue(RequestItems.Usage, out var u) ? u as TokenUsage : null;
+            var usage = facts.Usage;
             // Probes arrive every few seconds from orchestrators: successful ones are logged at Debug only.
             var level = status < 400 && BearerAuthMiddleware.IsOpenPath(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;
             logger.Log(
@@ -30,13 +28,13 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
                 Sanitize(context.Request.Path.Value),
                 status,
                 elapsed,
-                items.TryGetValue(RequestItems.Model, out var model) ? Sanitize(model as string) : null,
-                items.TryGetValue(RequestItems.KeyName, out var key) ? key : null,
-                items.TryGetValue(RequestItems.ErrorCode, out var code) ? code : null,
-                relay,
+                Sanitize(facts.Model),
+                facts.KeyName,
+                facts.ErrorCode,
+                facts.Relay?.ToString(),
                 usage?.PromptTokens,
                 usage?.CompletionTokens,
-                items.TryGetValue(RequestItems.RequestId, out var id) ? id : null);
+                facts.RequestId);
         }
     }
 
