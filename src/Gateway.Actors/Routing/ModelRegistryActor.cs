@@ -22,6 +22,7 @@ public sealed class ModelRegistryActor : ReceiveActor
     private readonly List<string> _order = [];
     private readonly Dictionary<string, ModelEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _routers = new(StringComparer.Ordinal);
+    private readonly List<(IActorRef ReplyTo, HashSet<string> Starting)> _pendingApplies = [];
     private int _generation;
 
     public ModelRegistryActor(PublishedModelRegistry published, ModelRouterDependencies dependencies)
@@ -31,10 +32,18 @@ public sealed class ModelRegistryActor : ReceiveActor
 
         Receive<ApplyModels>(apply =>
         {
-            Apply(apply.Routes);
-            Sender.Tell(new ModelsApplied([.. _order]));
+            var started = Apply(apply.Routes);
+            _pendingApplies.Add((Sender, started));
+            ReplyToFinishedApplies();
         });
-        Receive<ModelPipelineChanged>(changed => Update(changed.ModelId, e => e with { Pipeline = changed.Pipeline }));
+        Receive<ModelPipelineChanged>(changed =>
+        {
+            Update(changed.ModelId, e => e with { Pipeline = changed.Pipeline });
+            if (changed.Pipeline is not null && _routers.TryGetValue(changed.ModelId, out var router) && router.Equals(Sender))
+            {
+                MarkStarted(changed.ModelId);
+            }
+        });
         Receive<ModelReadinessChanged>(changed => Update(changed.ModelId, e => e with { Readiness = changed.Readiness }));
         Receive<GetModelStatus>(_ => CollectStatus());
     }
@@ -48,8 +57,10 @@ public sealed class ModelRegistryActor : ReceiveActor
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), localOnlyDecider: _ => Directive.Restart);
 
-    private void Apply(IReadOnlyList<ModelRoute> routes)
+    /// <summary>Diffs <paramref name="routes"/> against the running set; returns the ids whose routers were started.</summary>
+    private HashSet<string> Apply(IReadOnlyList<ModelRoute> routes)
     {
+        var started = new HashSet<string>(StringComparer.Ordinal);
         var wanted = routes.ToDictionary(r => r.ModelId, StringComparer.Ordinal);
         foreach (var removed in _order.Where(id => !wanted.ContainsKey(id)).ToList())
         {
@@ -73,9 +84,32 @@ public sealed class ModelRegistryActor : ReceiveActor
             }
 
             StartRouter(route);
+            started.Add(route.ModelId);
         }
 
         Publish();
+        return started;
+    }
+
+    /// <summary>Answers <see cref="ApplyModels"/> once every router it started has published its pipeline.</summary>
+    private void MarkStarted(string modelId)
+    {
+        foreach (var (_, starting) in _pendingApplies)
+        {
+            starting.Remove(modelId);
+        }
+
+        ReplyToFinishedApplies();
+    }
+
+    private void ReplyToFinishedApplies()
+    {
+        foreach (var (replyTo, _) in _pendingApplies.Where(p => p.Starting.Count == 0).ToList())
+        {
+            replyTo.Tell(new ModelsApplied([.. _order]));
+        }
+
+        _pendingApplies.RemoveAll(p => p.Starting.Count == 0);
     }
 
     private void StartRouter(ModelRoute route)
@@ -95,6 +129,10 @@ public sealed class ModelRegistryActor : ReceiveActor
         }
 
         _entries.Remove(modelId);
+        foreach (var (_, starting) in _pendingApplies)
+        {
+            starting.Remove(modelId);
+        }
     }
 
     private void Update(string modelId, Func<ModelEntry, ModelEntry> change)

@@ -8,7 +8,10 @@ namespace Gateway.Actors.Routing;
 /// </summary>
 public sealed record ApplyModels(IReadOnlyList<ModelRoute> Routes);
 
-/// <summary>What the registry runs now (model ids in order), in answer to <see cref="ApplyModels"/>.</summary>
+/// <summary>
+/// What the registry runs now (model ids in order), in answer to <see cref="ApplyModels"/> once every router it
+/// started has materialized its pipeline (so the published snapshot admits requests for them).
+/// </summary>
 public sealed record ModelsApplied(IReadOnlyList<string> ModelIds);
 
 /// <summary>Every router's state, in answer to <see cref="GetModelStatus"/> sent to the registry.</summary>

@@ -9,15 +9,17 @@ public static class ModelRouterHostingExtensions
 {
     public const string RegistryName = "model-registry";
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// Starts <see cref="ModelRegistryActor"/> (registered for <c>IRequiredActor&lt;ModelRegistryActor&gt;</c>) and tells
-    /// it to run <see cref="GatewayRuntime.Routes"/>; it publishes the model set to <see cref="GatewayRuntime.Models"/>.
+    /// Starts <see cref="ModelRegistryActor"/> (registered for <c>IRequiredActor&lt;ModelRegistryActor&gt;</c>) and, before
+    /// the host finishes starting, has it run <see cref="GatewayRuntime.Routes"/> until every model's pipeline is up;
+    /// it publishes the model set to <see cref="GatewayRuntime.Models"/>.
     /// </summary>
     public static AkkaConfigurationBuilder WithModelRouters(this AkkaConfigurationBuilder builder, GatewayRuntime runtime) =>
-        builder.WithActors((system, registry) =>
-        {
-            var models = system.ActorOf(ModelRegistryActor.Props(runtime.Models, runtime.RouterDependencies), RegistryName);
-            models.Tell(new ApplyModels(runtime.Routes), ActorRefs.NoSender);
-            registry.Register<ModelRegistryActor>(models);
-        });
+        builder
+            .WithActors((system, registry) =>
+                registry.Register<ModelRegistryActor>(system.ActorOf(ModelRegistryActor.Props(runtime.Models, runtime.RouterDependencies), RegistryName)))
+            .AddStartup(async (_, registry) =>
+                await registry.Get<ModelRegistryActor>().Ask<ModelsApplied>(new ApplyModels(runtime.Routes), StartTimeout).ConfigureAwait(false));
 }
