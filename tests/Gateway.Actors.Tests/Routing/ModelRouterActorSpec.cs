@@ -141,7 +141,10 @@ public class ModelRouterActorSpec : Akka.TestKit.Xunit2.TestKit
         var registry = Sys.ActorOf(ModelRegistryActor.Props(published, Dependencies()));
         var a = Route("a");
         await registry.Ask<ModelsApplied>(new ApplyModels([a, Route("b")]), Wait);
-        await AwaitConditionAsync(() => Task.FromResult(published.Current.All.All(e => e.PipelineRunning)), Wait);
+
+        // ApplyModels is answered once the new routers' pipelines are in the published snapshot.
+        Assert.Equal(["a", "b"], published.Current.All.Select(e => e.ModelId));
+        Assert.All(published.Current.All, e => Assert.True(e.PipelineRunning));
         var firstA = published.Current.All[0].Pipeline;
         var firstB = published.Current.All[1].Pipeline;
 
@@ -149,7 +152,7 @@ public class ModelRouterActorSpec : Akka.TestKit.Xunit2.TestKit
         var applied = await registry.Ask<ModelsApplied>(new ApplyModels([Route("a"), Route("b", url: "http://other.test/"), Route("c")]), Wait);
 
         Assert.Equal(["a", "b", "c"], applied.ModelIds);
-        await AwaitConditionAsync(() => Task.FromResult(published.Current.All.Count == 3 && published.Current.All.All(e => e.PipelineRunning)), Wait);
+        Assert.All(published.Current.All, e => Assert.True(e.PipelineRunning));
         Assert.Same(firstA, published.Current.All[0].Pipeline);
         Assert.Same(a, published.Current.All[0].Route);
         Assert.NotSame(firstB, published.Current.All[1].Pipeline);
