@@ -1,7 +1,7 @@
+using Gateway.Streams.Stages;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Upstream;
@@ -9,30 +9,25 @@ using Gateway.Streams.Upstream;
 namespace Gateway.Actors.Routing;
 
 /// <summary>
-/// Owns one model: materializes its request pipeline once (and again if it ever stops), publishes it to the
-/// <see cref="ModelHandle"/> the HTTP side reads, and probes the replicas to keep the model's readiness.
-/// Requests never pass through this actor's mailbox: they flow through the pipeline as elements.
+/// Owns one model: materializes its request pipeline once (and again if it ever stops), probes the replicas to
+/// keep the model's readiness, and reports both to its parent <see cref="ModelRegistryActor"/>, which publishes
+/// them to the HTTP side. Requests never pass through this actor's mailbox: they flow through the pipeline as elements.
 /// </summary>
 internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
 {
-    private readonly ModelHandle _handle;
-    private readonly IRateLimiter _limiter;
-    private readonly VllmDispatcher _dispatcher;
-    private readonly UpstreamProbe _probe;
-    private readonly TimeSpan _probeInterval;
+    private readonly ModelRoute _route;
+    private readonly ModelRouterDependencies _dependencies;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<UpstreamEndpoint, ProbeResult> _lastProbe = [];
     private ModelPipeline? _pipeline;
+    private ModelReadiness _readiness = ModelReadiness.NotProbedYet;
     private bool _probing;
     private int _restarts;
 
-    public ModelRouterActor(ModelHandle handle, IRateLimiter limiter, VllmDispatcher dispatcher, UpstreamProbe probe, TimeSpan probeInterval)
+    public ModelRouterActor(ModelRoute route, ModelRouterDependencies dependencies)
     {
-        _handle = handle;
-        _limiter = limiter;
-        _dispatcher = dispatcher;
-        _probe = probe;
-        _probeInterval = probeInterval;
+        _route = route;
+        _dependencies = dependencies;
 
         Receive<ProbeTick>(_ => StartProbe());
         Receive<ProbeCompleted>(OnProbeCompleted);
@@ -42,51 +37,46 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ModelHandle handle, IRateLimiter limiter, VllmDispatcher dispatcher, UpstreamProbe probe, TimeSpan probeInterval) =>
-        Akka.Actor.Props.Create(() => new ModelRouterActor(handle, limiter, dispatcher, probe, probeInterval));
+    public static Props Props(ModelRoute route, ModelRouterDependencies dependencies) =>
+        Akka.Actor.Props.Create(() => new ModelRouterActor(route, dependencies));
 
     protected override void PreStart()
     {
         StartPipeline();
         Self.Tell(ProbeTick.Instance);
-        Timers.StartPeriodicTimer("probe", ProbeTick.Instance, _probeInterval);
+        Timers.StartPeriodicTimer("probe", ProbeTick.Instance, _dependencies.ProbeInterval);
     }
 
     protected override void PostStop()
     {
         if (_pipeline is { } pipeline)
         {
-            _handle.Detach(pipeline);
-            pipeline.Close(GatewayError.Overloaded($"Model '{_handle.ModelId}' is shutting down.", 1));
+            pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' is shutting down.", 1));
+            Context.Parent.Tell(new ModelPipelineChanged(_route.ModelId, null));
         }
     }
 
     private void StartPipeline()
     {
         // The pipeline is a child of this actor: if the router stops, so does the stream.
-        var pipeline = ModelPipeline.Materialize(_handle.Route, _limiter, _dispatcher, Context.Materializer());
+        var pipeline = ModelPipeline.Materialize(_route, _dependencies.Limiter, _dependencies.Dispatcher, Context.Materializer());
         _pipeline = pipeline;
-        _handle.Attach(pipeline);
-        var self = Self;
-        pipeline.Completion.ContinueWith(
-            t => self.Tell(new PipelineStopped(t.Exception?.GetBaseException())),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        Context.Parent.Tell(new ModelPipelineChanged(_route.ModelId, pipeline));
+        pipeline.Completion.PipeTo(Self, success: () => new PipelineStopped(pipeline, null), failure: e => new PipelineStopped(pipeline, e));
         _log.Info("Pipeline for model {Model} materialized: max {MaxInFlight} in flight, {MaxQueue} queued, {Replicas} replica(s)",
-            _handle.ModelId, _handle.Route.MaxInFlight, _handle.Route.MaxQueue, _handle.Route.Endpoints.Count);
+            _route.ModelId, _route.MaxInFlight, _route.MaxQueue, _route.Endpoints.Count);
     }
 
     private void OnPipelineStopped(PipelineStopped stopped)
     {
-        if (_pipeline is { } old)
+        if (!ReferenceEquals(stopped.Pipeline, _pipeline))
         {
-            _handle.Detach(old);
-            old.Close(GatewayError.Overloaded($"Model '{_handle.ModelId}' pipeline restarted; retry.", 1));
+            return;
         }
 
+        stopped.Pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' pipeline restarted; retry.", 1));
         _restarts++;
-        _log.Warning(stopped.Cause, "Pipeline for model {Model} stopped; materializing it again (restart {Restarts})", _handle.ModelId, _restarts);
+        _log.Warning(stopped.Cause, "Pipeline for model {Model} stopped; materializing it again (restart {Restarts})", _route.ModelId, _restarts);
         StartPipeline();
     }
 
@@ -98,9 +88,9 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
         }
 
         _probing = true;
-        var model = _handle.Route.UpstreamModel;
-        var probes = _handle.Route.Endpoints.Select(e => _probe.ProbeAsync(e, model, CancellationToken.None));
-        Task.WhenAll(probes).PipeTo(Self, success: results => new ProbeCompleted(results), failure: e => new ProbeCompleted([]));
+        var model = _route.UpstreamModel;
+        var probes = _route.Endpoints.Select(e => _dependencies.Probe.ProbeAsync(e, model, CancellationToken.None));
+        Task.WhenAll(probes).PipeTo(Self, success: results => new ProbeCompleted(results), failure: _ => new ProbeCompleted([]));
     }
 
     private void OnProbeCompleted(ProbeCompleted completed)
@@ -111,46 +101,47 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
             _lastProbe[result.Endpoint] = result;
         }
 
+        var now = _dependencies.Time.GetUtcNow();
         var ready = completed.Results.Where(r => r.Ready).ToList();
         var readiness = ready.Count > 0
-            ? new ModelReadiness(true, $"{ready.Count}/{completed.Results.Count} replica(s) ready", DateTimeOffset.UtcNow, ready.Select(r => r.MaxModelLen).FirstOrDefault(l => l is not null))
-            : new ModelReadiness(false, completed.Results.Count == 0 ? "probe failed" : string.Join("; ", completed.Results.Select(r => r.Reason)), DateTimeOffset.UtcNow, null);
+            ? new ModelReadiness(true, $"{ready.Count}/{completed.Results.Count} replica(s) ready", now, ready.Select(r => r.MaxModelLen).FirstOrDefault(l => l is not null))
+            : new ModelReadiness(false, completed.Results.Count == 0 ? "probe failed" : string.Join("; ", completed.Results.Select(r => r.Reason)), now, null);
 
-        var previous = _handle.Readiness;
-        _handle.Publish(readiness);
+        var previous = _readiness;
+        _readiness = readiness;
+        Context.Parent.Tell(new ModelReadinessChanged(_route.ModelId, readiness));
         if (previous.Ready != readiness.Ready || previous.CheckedAt is null)
         {
             if (readiness.Ready)
             {
-                _log.Info("Model {Model} is ready: {Reason}", _handle.ModelId, readiness.Reason);
+                _log.Info("Model {Model} is ready: {Reason}", _route.ModelId, readiness.Reason);
             }
             else
             {
-                _log.Warning("Model {Model} is not ready: {Reason}", _handle.ModelId, readiness.Reason);
+                _log.Warning("Model {Model} is not ready: {Reason}", _route.ModelId, readiness.Reason);
             }
         }
     }
 
     private ModelStatus Status()
     {
-        var readiness = _handle.Readiness;
-        var replicas = _handle.Route.Endpoints
+        var replicas = _route.Endpoints
             .Select(e => _lastProbe.TryGetValue(e, out var p)
                 ? new ReplicaStatus(e.Label, e.Breaker.State.ToString(), e.InFlight, p.Ready, p.Reason)
                 : new ReplicaStatus(e.Label, e.Breaker.State.ToString(), e.InFlight, false, "not probed yet"))
             .ToList();
         return new ModelStatus(
-            _handle.ModelId,
-            _handle.Route.UpstreamModel,
+            _route.ModelId,
+            _route.UpstreamModel,
             Self.Path.ToStringWithoutAddress(),
-            readiness.Ready,
-            readiness.Reason,
-            readiness.CheckedAt,
-            _handle.InFlight,
-            _handle.Queued,
-            _handle.Route.MaxInFlight,
-            _handle.Route.MaxQueue,
-            _handle.PipelineRunning,
+            _readiness.Ready,
+            _readiness.Reason,
+            _readiness.CheckedAt,
+            _route.Endpoints.Sum(e => e.InFlight),
+            _pipeline?.Queued ?? 0,
+            _route.MaxInFlight,
+            _route.MaxQueue,
+            _pipeline is { IsOpen: true },
             _restarts,
             replicas);
     }

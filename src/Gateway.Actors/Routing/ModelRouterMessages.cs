@@ -1,8 +1,9 @@
+using Gateway.Streams.Pipeline;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Actors.Routing;
 
-/// <summary>Asks a router for its model's state (inspection endpoints; never on the request path).</summary>
+/// <summary>Asks a router (or the registry, for all of them) for its model's state (inspection endpoints; never on the request path).</summary>
 public sealed record GetModelStatus
 {
     public static GetModelStatus Instance { get; } = new();
@@ -15,4 +16,4 @@ internal sealed record ProbeTick
 
 internal sealed record ProbeCompleted(IReadOnlyList<ProbeResult> Results);
 
-internal sealed record PipelineStopped(Exception? Cause);
+internal sealed record PipelineStopped(ModelPipeline Pipeline, Exception? Cause);

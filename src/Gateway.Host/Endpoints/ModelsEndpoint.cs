@@ -7,20 +7,20 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Host.Endpoints;
 
 /// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the configured models a caller may use, in OpenAI's list shape.</summary>
-internal sealed class ModelsEndpoint(ModelCatalog catalog)
+internal sealed class ModelsEndpoint(PublishedModelRegistry models, TimeProvider time)
 {
-    private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private readonly long _created = time.GetUtcNow().ToUnixTimeSeconds();
 
     public Task ListAsync(HttpContext context)
     {
-        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
+        var identity = GatewayRequestFeature.Of(context).Identity;
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var handle in catalog.All.Where(h => identity?.MayUse(h.ModelId) != false))
+            foreach (var handle in models.Current.All.Where(h => identity?.MayUse(h.ModelId) != false))
             {
                 WriteModel(writer, handle);
             }
@@ -34,10 +34,10 @@ internal sealed class ModelsEndpoint(ModelCatalog catalog)
 
     public Task GetAsync(HttpContext context, string id)
     {
-        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
-        if (!catalog.TryGet(id, out var handle) || identity?.MayUse(id) == false)
+        var identity = GatewayRequestFeature.Of(context).Identity;
+        if (!models.Current.TryGet(id, out var handle) || identity?.MayUse(id) == false)
         {
-            return ErrorResponses.WriteAsync(context, new GatewayError(404, $"The model `{id}` does not exist.", "invalid_request_error", "model_not_found", "model"));
+            return ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(id));
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -49,7 +49,7 @@ internal sealed class ModelsEndpoint(ModelCatalog catalog)
         return WriteJsonAsync(context, buffer.WrittenMemory);
     }
 
-    private void WriteModel(Utf8JsonWriter writer, ModelHandle handle)
+    private void WriteModel(Utf8JsonWriter writer, ModelEntry handle)
     {
         writer.WriteStartObject();
         writer.WriteString("id", handle.ModelId);

@@ -14,7 +14,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, GatewaySettings settings)
+internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -39,12 +39,12 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             context.Response.Headers.Connection = "close";
-            await ErrorResponses.WriteAsync(context, RequestBodyReader.TooLarge(settings.Server.MaxRequestBodyBytes, null));
+            await ErrorResponses.WriteAsync(context, GatewayError.PayloadTooLarge(settings.Server.MaxRequestBodyBytes, null));
             return;
         }
         catch (BadHttpRequestException e)
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body could not be read: {e.Message}", null, "invalid_body"));
+            await ErrorResponses.WriteAsync(context, GatewayError.InvalidBody($"The request body could not be read: {e.Message}"));
             return;
         }
 
@@ -55,36 +55,44 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
         }
         catch (JsonException e)
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body is not valid JSON: {e.Message}", null, "invalid_json"));
+            await ErrorResponses.WriteAsync(context, GatewayError.InvalidJson($"The request body is not valid JSON: {e.Message}"));
             return;
         }
 
-        using (document)
+        // Until a ProxyRequest takes the document over, this method owns it.
+        var request = await AdmitAsync(context, route, body, document, ct);
+        if (request is null)
         {
-            await HandleParsedAsync(context, route, body, document.RootElement, ct);
+            document.Dispose();
+            return;
         }
+
+        await AwaitAndRelayAsync(context, request, ct);
     }
 
-    private async Task HandleParsedAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonElement root, CancellationToken ct)
+    /// <summary>Checks the request and hands it (and its parsed body) to the model's pipeline; null when answered here.</summary>
+    private async Task<ProxyRequest?> AdmitAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonDocument document, CancellationToken ct)
     {
+        var root = document.RootElement;
         if (RequestValidator.Validate(root, route, out var model, out var stream) is { } invalid)
         {
             await ErrorResponses.WriteAsync(context, invalid);
-            return;
+            return null;
         }
 
-        context.Items[RequestItems.Model] = model;
-        if (!catalog.TryGet(model, out var handle))
+        var facts = GatewayRequestFeature.Of(context);
+        facts.Model = model;
+        if (!models.Current.TryGet(model, out var handle))
         {
-            await ErrorResponses.WriteAsync(context, new GatewayError(404, $"The model `{model}` does not exist.", "invalid_request_error", "model_not_found", "model"));
-            return;
+            await ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(model));
+            return null;
         }
 
-        var identity = context.Items[BearerAuthMiddleware.IdentityItem] as ApiKeyIdentity;
+        var identity = facts.Identity;
         if (identity is not null && !identity.MayUse(model))
         {
-            await ErrorResponses.WriteAsync(context, new GatewayError(403, $"This API key may not use the model `{model}`.", "permission_error", "model_not_allowed", "model"));
-            return;
+            await ErrorResponses.WriteAsync(context, GatewayError.ModelNotAllowed(model));
+            return null;
         }
 
         var request = new ProxyRequest
@@ -93,18 +101,24 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
             Path = route.Path,
             Body = body,
             Json = root,
+            ParsedBody = document,
             Stream = stream,
             RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-            RequestId = (string)context.Items[RequestItems.RequestId]!,
+            RequestId = facts.RequestId,
             ClientAborted = ct,
         };
 
         if (handle.TryEnqueue(request) is { } shed)
         {
             await ErrorResponses.WriteAsync(context, shed);
-            return;
+            return null;
         }
 
+        return request;
+    }
+
+    private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
+    {
         ProxyOutcome outcome;
         try
         {
@@ -118,7 +132,7 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
 
         switch (outcome)
         {
-            case ProxyOutcome.Rejected { Error.Status: 499 }:
+            case ProxyOutcome.Rejected { Error.IsClientClosed: true }:
                 return;
             case ProxyOutcome.Rejected rejected:
                 await ErrorResponses.WriteAsync(context, rejected.Error);
@@ -143,6 +157,7 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
     private async Task RelayAsync(HttpContext context, ProxyRequest request, UpstreamResponse upstream)
     {
         var response = context.Response;
+        var facts = GatewayRequestFeature.Of(context);
         var isEventStream = upstream.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
         if (request.Stream && isEventStream)
         {
@@ -157,21 +172,21 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
             }
             catch (Exception) when (upstream.ClientAborted)
             {
-                context.Items[RequestItems.Relay] = RelayResult.ClientAborted;
+                facts.Relay = RelayResult.ClientAborted;
                 return;
             }
 
             var outcome = await StreamingRelay.RunAsync(
                 upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
-            context.Items[RequestItems.Relay] = outcome.Kind;
-            context.Items[RequestItems.Usage] = outcome.Usage;
+            facts.Relay = outcome.Kind;
+            facts.Usage = outcome.Usage;
             return;
         }
 
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform);
         if (error is not null)
         {
-            if (error.Status != 499)
+            if (!error.IsClientClosed)
             {
                 await ErrorResponses.WriteAsync(context, error);
             }
@@ -179,18 +194,18 @@ internal sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams
             return;
         }
 
-        context.Items[RequestItems.Usage] = TokenUsage.TryRead(body.Span);
+        facts.Usage = TokenUsage.TryRead(body.Span);
         response.StatusCode = (int)upstream.Message.StatusCode;
         response.ContentType = upstream.ContentType ?? "application/json";
         response.ContentLength = body.Length;
         try
         {
             await response.Body.WriteAsync(body, context.RequestAborted);
-            context.Items[RequestItems.Relay] = RelayResult.Completed;
+            facts.Relay = RelayResult.Completed;
         }
         catch (OperationCanceledException)
         {
-            context.Items[RequestItems.Relay] = RelayResult.ClientAborted;
+            facts.Relay = RelayResult.ClientAborted;
         }
     }
 

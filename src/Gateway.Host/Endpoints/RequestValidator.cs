@@ -15,17 +15,17 @@ internal static class RequestValidator
         stream = false;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return GatewayError.BadRequest("The request body must be a JSON object.", null, "invalid_json");
+            return GatewayError.InvalidJson("The request body must be a JSON object.");
         }
 
         if (!root.TryGetProperty("model", out var modelElement))
         {
-            return GatewayError.BadRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
+            return GatewayError.MissingParameter("model");
         }
 
         if (modelElement.ValueKind != JsonValueKind.String || modelElement.GetString() is not { Length: > 0 } name)
         {
-            return GatewayError.BadRequest("'model' must be a non-empty string.", "model", "invalid_type");
+            return GatewayError.InvalidType("'model' must be a non-empty string.", "model");
         }
 
         model = name;
@@ -39,7 +39,7 @@ internal static class RequestValidator
                 case JsonValueKind.False or JsonValueKind.Null:
                     break;
                 default:
-                    return GatewayError.BadRequest("'stream' must be a boolean.", "stream", "invalid_type");
+                    return GatewayError.InvalidType("'stream' must be a boolean.", "stream");
             }
         }
 
@@ -47,12 +47,12 @@ internal static class RequestValidator
         {
             if (!root.TryGetProperty("messages", out var messages))
             {
-                return GatewayError.BadRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+                return GatewayError.MissingParameter("messages");
             }
 
             if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
             {
-                return GatewayError.BadRequest("'messages' must be a non-empty array.", "messages", "invalid_type");
+                return GatewayError.InvalidType("'messages' must be a non-empty array.", "messages");
             }
 
             var index = 0;
@@ -60,7 +60,7 @@ internal static class RequestValidator
             {
                 if (message.ValueKind != JsonValueKind.Object)
                 {
-                    return GatewayError.BadRequest($"'messages[{index}]' must be an object.", $"messages[{index}]", "invalid_type");
+                    return GatewayError.InvalidType($"'messages[{index}]' must be an object.", $"messages[{index}]");
                 }
 
                 index++;

@@ -8,13 +8,13 @@ namespace Gateway.Host.Health;
 /// Readiness = every configured model has a replica that answers and lists it. Reads the state the routers
 /// already publish (their periodic probes), so a readiness poll never touches vLLM.
 /// </summary>
-internal sealed class ModelReadinessCheck(ModelCatalog catalog) : IAkkaHealthCheck
+internal sealed class ModelReadinessCheck(PublishedModelRegistry models) : IAkkaHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(AkkaHealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var notReady = new List<string>();
-        foreach (var handle in catalog.All)
+        foreach (var handle in models.Current.All)
         {
             var readiness = handle.Readiness;
             data[handle.ModelId] = new ModelReadinessReport(readiness.Ready, readiness.Reason, readiness.CheckedAt);

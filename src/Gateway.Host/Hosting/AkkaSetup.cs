@@ -1,6 +1,4 @@
 using Akka.Hosting;
-using Gateway.Actors.Routing;
-using Gateway.Host.Health;
 
 namespace Gateway.Host.Hosting;
 
@@ -27,14 +25,8 @@ internal static class AkkaSetup
                     loggers.AddLoggerFactory();
                 })
                 .WithActorSystemLivenessCheck(tags: [LivenessTag])
-                .WithHealthCheck("models", new ModelReadinessCheck(runtime.Catalog), tags: [ReadinessTag])
-                .WithActors((system, registry) =>
-                {
-                    var models = system.ActorOf(
-                        ModelRegistryActor.Props(runtime.Catalog, runtime.RateLimiter, runtime.Dispatcher, runtime.Probe, runtime.ProbeInterval),
-                        "model-registry");
-                    registry.Register<ModelRegistryActor>(models);
-                });
+                .WithModelReadinessCheck(runtime.Models)
+                .WithModelRouters(runtime);
         });
         return services;
     }

@@ -1,14 +1,9 @@
 using Gateway.Host.Configuration;
 using Gateway.Host.Endpoints;
-using Gateway.Host.Health;
-using Gateway.Host.Http;
 using Gateway.Simulator;
-using Gateway.Streams.Proxy;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Serilog;
-using Serilog.Events;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Host.Hosting;
 
@@ -16,6 +11,9 @@ namespace Gateway.Host.Hosting;
 internal sealed record GatewayAppOptions
 {
     public bool ConsoleLogging { get; init; } = true;
+
+    /// <summary>The clock for everything that reads time or waits; tests pass a fake one. Default: the system clock.</summary>
+    public TimeProvider? Time { get; init; }
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>
@@ -33,38 +31,27 @@ internal static class GatewayApp
     public static async Task<WebApplication> CreateAsync(GatewaySettings settings, GatewayAppOptions? options = null)
     {
         options ??= new GatewayAppOptions();
-        var simulator = settings.Simulated ? await StartSimulatorAsync(settings) : null;
+        var simulator = await settings.StartEmbeddedSimulatorAsync();
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Host.UseDefaultServiceProvider(o => o.ValidateScopes = true);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Server.DrainTimeoutSeconds));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            // The body cap is enforced by the proxy endpoint with a JSON 413; Kestrel's own limit is a backstop.
-            kestrel.Limits.MaxRequestBodySize = settings.Server.MaxRequestBodyBytes + (64 * 1024);
-        });
-        builder.WebHost.UseUrls(ListenUrl(settings.Server));
-        ConfigureLogging(builder, settings, options);
+        builder.ConfigureGatewayKestrel(settings).AddGatewayLogging(settings, options);
 
-        var runtime = new GatewayRuntime(settings);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton(runtime.Catalog);
-        builder.Services.AddSingleton(runtime.Authenticator);
-        builder.Services.AddSingleton<GatewayStreams>();
-        builder.Services.AddSingleton<ProxyEndpoint>();
-        builder.Services.AddSingleton<ModelsEndpoint>();
-        builder.Services.AddHostedService<ToolCallFailureLog>();
-        if (simulator is not null)
-        {
-            builder.Services.AddSingleton(simulator);
-        }
-
-        builder.Services.AddGatewayActors(AkkaLogLevel(settings.SerilogMinimumLevel));
+        var services = builder.Services;
+        services.TryAddSingleton(options.Time ?? TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddSingleton(sp => new GatewayRuntime(sp.GetRequiredService<GatewaySettings>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Models);
+        services.AddGatewayAuth();
+        services.AddSingleton<GatewayStreams>();
+        services.AddSingleton<ProxyEndpoint>();
+        services.AddSingleton<ModelsEndpoint>();
+        services.AddHostedService<ToolCallFailureLog>();
+        services.AddEmbeddedSimulator(simulator);
+        services.AddGatewayActors(LoggingHostingExtensions.AkkaLogLevel(settings.SerilogMinimumLevel));
 
         var app = builder.Build();
-        MapRoutes(app);
+        app.MapGatewayRoutes();
         LogStartup(app, settings, simulator);
         return app;
     }
@@ -75,93 +62,6 @@ internal static class GatewayApp
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         return new Uri(addresses.First());
     }
-
-    private static void MapRoutes(WebApplication app)
-    {
-        app.UseMiddleware<RequestIdMiddleware>();
-        app.UseMiddleware<RequestLoggingMiddleware>();
-        app.UseExceptionHandler(errors => errors.Run(context => ErrorResponses.WriteAsync(
-            context,
-            new GatewayError(500, "The gateway failed to handle the request.", "server_error", "internal_error"))));
-        app.UseMiddleware<BearerAuthMiddleware>();
-
-        var proxy = app.Services.GetRequiredService<ProxyEndpoint>();
-        foreach (var route in ProxyRoute.All)
-        {
-            app.MapPost(route.Path, (HttpContext context) => proxy.HandleAsync(context, route));
-        }
-
-        var models = app.Services.GetRequiredService<ModelsEndpoint>();
-        app.MapGet("/v1/models", models.ListAsync);
-        app.MapGet("/v1/models/{**id}", (HttpContext context, string id) => models.GetAsync(context, id));
-
-        app.MapHealthChecks("/health", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(AkkaSetup.LivenessTag),
-            ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
-        app.MapHealthChecks("/ready", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(AkkaSetup.ReadinessTag),
-            ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
-        app.MapInspection();
-
-        var postPaths = ProxyRoute.All.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
-        app.MapFallback(context =>
-        {
-            var path = context.Request.Path.Value ?? "";
-            if (postPaths.Contains(path))
-            {
-                context.Response.Headers.Allow = "POST";
-                return ErrorResponses.WriteAsync(context, new GatewayError(405, $"Method {context.Request.Method} is not allowed on {path}; use POST.", "invalid_request_error", "method_not_allowed"));
-            }
-
-            return ErrorResponses.WriteAsync(context, new GatewayError(404, $"Unknown route: {context.Request.Method} {path}.", "invalid_request_error", "not_found"));
-        });
-    }
-
-    private static async Task<SimulatorServer> StartSimulatorAsync(GatewaySettings settings)
-    {
-        var names = settings.Models.Select(m => string.IsNullOrEmpty(m.UpstreamModel) ? m.Id : m.UpstreamModel).Distinct().ToList();
-        var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { Host = "127.0.0.1", Port = 0, Models = names, ItlMs = 5 });
-        foreach (var model in settings.Models)
-        {
-            model.Upstreams.Add(simulator.BaseUrl.ToString());
-        }
-
-        return simulator;
-    }
-
-    private static string ListenUrl(ServerSettings server)
-    {
-        var host = server.Host.Contains(':', StringComparison.Ordinal) && !server.Host.StartsWith('[') ? $"[{server.Host}]" : server.Host;
-        return $"http://{host}:{server.Port}";
-    }
-
-    private static void ConfigureLogging(WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
-    {
-        builder.Logging.ClearProviders();
-        builder.Services.AddSerilog(logger =>
-        {
-            logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
-                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
-            if (options.ConsoleLogging)
-            {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-            }
-        });
-    }
-
-    private static Akka.Event.LogLevel AkkaLogLevel(LogEventLevel level) => level switch
-    {
-        LogEventLevel.Verbose or LogEventLevel.Debug => Akka.Event.LogLevel.DebugLevel,
-        LogEventLevel.Information => Akka.Event.LogLevel.InfoLevel,
-        LogEventLevel.Warning => Akka.Event.LogLevel.WarningLevel,
-        _ => Akka.Event.LogLevel.ErrorLevel,
-    };
 
     private static void LogStartup(WebApplication app, GatewaySettings settings, SimulatorServer? simulator)
     {
@@ -179,9 +79,8 @@ internal static class GatewayApp
             log.LogWarning("AUTH DISABLED: no BEARER_TOKEN or API keys configured; every caller on {Host} is let in (allowed on loopback only).", settings.Server.Host);
         }
 
-        foreach (var handle in app.Services.GetRequiredService<GatewayRuntime>().Catalog.All)
+        foreach (var route in app.Services.GetRequiredService<GatewayRuntime>().Routes)
         {
-            var route = handle.Route;
             var parser = string.Equals(route.ToolCallParser, route.EffectiveToolCallParser, StringComparison.OrdinalIgnoreCase)
                 ? route.ToolCallParser
                 : $"{route.ToolCallParser} -> {route.EffectiveToolCallParser}";

@@ -9,20 +9,26 @@ using Gateway.Streams.Upstream;
 
 namespace Gateway.Host.Hosting;
 
-/// <summary>The long-lived objects built from the settings: the upstream client, the models, limits and keys.</summary>
+/// <summary>
+/// The long-lived objects built from the settings: the upstream client, the models, limits and keys. Everything
+/// that reads time or waits gets the one <see cref="TimeProvider"/> from DI.
+/// </summary>
 internal sealed class GatewayRuntime : IDisposable
 {
-    public GatewayRuntime(GatewaySettings settings)
+    public GatewayRuntime(GatewaySettings settings, TimeProvider time)
     {
         Settings = settings;
+        Time = time;
         HttpClient = UpstreamHttpClient.Create(TimeSpan.FromSeconds(Math.Min(10, settings.Upstream.RequestTimeoutSeconds)));
-        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds));
-        Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds));
+        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds), time);
+        Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         RateLimiter = new TokenBucketRateLimiter(
             settings.RateLimit.RequestsPerMinute,
             settings.RateLimit.MaxKeys,
-            TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds));
-        Catalog = new ModelCatalog(settings.Models.Select(m => new ModelHandle(ToRoute(m, settings.CircuitBreaker))));
+            TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds),
+            time);
+        Routes = [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
+        Models = new PublishedModelRegistry(Routes);
         Authenticator = new ApiKeyAuthenticator(Keys(settings.Auth));
     }
 
@@ -36,7 +42,15 @@ internal sealed class GatewayRuntime : IDisposable
 
     public IRateLimiter RateLimiter { get; }
 
-    public ModelCatalog Catalog { get; }
+    /// <summary>The models as configured at start-up (what the registry is first told to run).</summary>
+    public IReadOnlyList<ModelRoute> Routes { get; }
+
+    /// <summary>The model set the HTTP side reads; published by the model registry actor.</summary>
+    public PublishedModelRegistry Models { get; }
+
+    public TimeProvider Time { get; }
+
+    public ModelRouterDependencies RouterDependencies => new(RateLimiter, Dispatcher, Probe, ProbeInterval, Time);
 
     public ApiKeyAuthenticator Authenticator { get; }
 
@@ -44,13 +58,13 @@ internal sealed class GatewayRuntime : IDisposable
 
     public void Dispose() => HttpClient.Dispose();
 
-    private static ModelRoute ToRoute(ModelSettings model, CircuitBreakerSettings breaker) => new()
+    private static ModelRoute ToRoute(ModelSettings model, CircuitBreakerSettings breaker, TimeProvider time) => new()
     {
         ModelId = model.Id,
         UpstreamModel = string.IsNullOrEmpty(model.UpstreamModel) ? model.Id : model.UpstreamModel,
         Endpoints = [.. model.Upstreams.Select(u => new UpstreamEndpoint(
             new Uri(u),
-            new UpstreamCircuitBreaker(breaker.FailureThreshold, TimeSpan.FromSeconds(breaker.CooldownSeconds), breaker.Enabled)))],
+            new UpstreamCircuitBreaker(breaker.FailureThreshold, TimeSpan.FromSeconds(breaker.CooldownSeconds), breaker.Enabled, time)))],
         ToolCallParser = model.ToolCallParser,
         UpstreamParsesTools = model.UpstreamParsesTools,
         MaxInFlight = model.MaxInFlight,

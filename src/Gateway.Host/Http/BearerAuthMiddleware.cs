@@ -8,8 +8,6 @@ namespace Gateway.Host.Http;
 /// </summary>
 internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
 {
-    public const string IdentityItem = "gateway.identity";
-
     public Task InvokeAsync(HttpContext context)
     {
         if (!authenticator.Enabled || IsOpenPath(context.Request.Path))
@@ -21,13 +19,12 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthentic
         switch (result.Outcome)
         {
             case AuthOutcome.Ok:
-                context.Items[IdentityItem] = result.Identity;
-                context.Items[RequestItems.KeyName] = result.Identity!.Name;
+                GatewayRequestFeature.Of(context).Identity = result.Identity;
                 return next(context);
             case AuthOutcome.Missing:
-                return ErrorResponses.WriteAsync(context, new GatewayError(401, "Missing bearer token: send 'Authorization: Bearer <key>'.", "authentication_error", "missing_bearer_token"));
+                return ErrorResponses.WriteAsync(context, GatewayError.MissingBearerToken());
             default:
-                return ErrorResponses.WriteAsync(context, new GatewayError(401, "Invalid bearer token.", "authentication_error", "invalid_bearer_token"));
+                return ErrorResponses.WriteAsync(context, GatewayError.InvalidBearerToken());
         }
     }
 

@@ -21,7 +21,7 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         }
 
-        context.Items[RequestItems.ErrorCode] = error.Code;
+        GatewayRequestFeature.Of(context).ErrorCode = error.Code;
         var body = GatewayErrorJson.ToBytes(error);
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();

@@ -10,19 +10,11 @@ namespace Gateway.Host.Http;
 /// </summary>
 internal static class RequestBodyReader
 {
-    public static GatewayError TooLarge(long cap, long? declared) => new(
-        413,
-        declared is { } n
-            ? $"Request body declared {n} bytes exceeds the gateway cap of {cap}."
-            : $"Request body exceeds the gateway cap of {cap} bytes.",
-        "invalid_request_error",
-        "payload_too_large");
-
     public static async Task<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(HttpRequest request, long cap, CancellationToken ct)
     {
         if (request.ContentLength is { } declared && declared > cap)
         {
-            return (default, TooLarge(cap, declared));
+            return (default, GatewayError.PayloadTooLarge(cap, declared));
         }
 
         var reader = request.BodyReader;
@@ -34,7 +26,7 @@ internal static class RequestBodyReader
             if (buffer.WrittenCount + chunk.Length > cap)
             {
                 reader.AdvanceTo(chunk.End);
-                return (default, TooLarge(cap, null));
+                return (default, GatewayError.PayloadTooLarge(cap, null));
             }
 
             foreach (var segment in chunk)

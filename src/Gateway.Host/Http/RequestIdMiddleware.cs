@@ -20,8 +20,8 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
         requestId ??= correlationId ?? Guid.NewGuid().ToString("N");
         correlationId ??= requestId;
 
-        context.Items[RequestItems.RequestId] = requestId;
         context.TraceIdentifier = requestId;
+        context.Features.Set(new GatewayRequestFeature { RequestId = requestId });
         context.Response.Headers[RequestIdHeader] = requestId;
         context.Response.Headers[CorrelationIdHeader] = correlationId;
         return next(context);

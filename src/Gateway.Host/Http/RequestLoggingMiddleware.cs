@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Gateway.Streams.Relay;
+using Gateway.Streams.Proxy;
 
 namespace Gateway.Host.Http;
 
@@ -15,11 +15,10 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Req
         }
         finally
         {
-            var items = context.Items;
+            var facts = GatewayRequestFeature.Of(context);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var relay = items.TryGetValue(RequestItems.Relay, out var r) && r is RelayResult result ? result.ToString() : null;
-            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
-            var usage = items.TryGetValue(RequestItems.Usage, out var u) ? u as TokenUsage : null;
+            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? GatewayError.ClientClosedStatus : context.Response.StatusCode;
+            var usage = facts.Usage;
             // Probes arrive every few seconds from orchestrators: successful ones are logged at Debug only.
             var level = status < 400 && BearerAuthMiddleware.IsOpenPath(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;
             logger.Log(
@@ -29,13 +28,13 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Req
                 Sanitize(context.Request.Path.Value),
                 status,
                 elapsed,
-                items.TryGetValue(RequestItems.Model, out var model) ? Sanitize(model as string) : null,
-                items.TryGetValue(RequestItems.KeyName, out var key) ? key : null,
-                items.TryGetValue(RequestItems.ErrorCode, out var code) ? code : null,
-                relay,
+                Sanitize(facts.Model),
+                facts.KeyName,
+                facts.ErrorCode,
+                facts.Relay?.ToString(),
                 usage?.PromptTokens,
                 usage?.CompletionTokens,
-                items.TryGetValue(RequestItems.RequestId, out var id) ? id : null);
+                facts.RequestId);
         }
     }
 

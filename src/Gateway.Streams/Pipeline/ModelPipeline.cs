@@ -18,6 +18,7 @@ public sealed class ModelPipeline
 {
     private readonly ChannelWriter<ProxyRequest> _writer;
     private readonly ChannelReader<ProxyRequest> _reader;
+    private volatile bool _closed;
 
     private ModelPipeline(ModelRoute route, Channel<ProxyRequest> channel, Task completion)
     {
@@ -31,6 +32,9 @@ public sealed class ModelPipeline
 
     /// <summary>Completes when the stream stops (shutdown, or a failure the owner must react to).</summary>
     public Task Completion { get; }
+
+    /// <summary>Still taking requests: not closed by its owner and the stream still running.</summary>
+    public bool IsOpen => !_closed && !Completion.IsCompleted;
 
     /// <summary>Requests waiting for an in-flight slot.</summary>
     public int Queued => _reader.CanCount ? _reader.Count : 0;
@@ -65,6 +69,7 @@ public sealed class ModelPipeline
     /// <summary>Stops taking requests and answers every queued one with <paramref name="error"/>.</summary>
     public void Close(GatewayError error)
     {
+        _closed = true;
         _writer.TryComplete();
         while (_reader.TryRead(out var request))
         {

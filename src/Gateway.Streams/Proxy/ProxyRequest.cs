@@ -12,6 +12,7 @@ public sealed class ProxyRequest
 {
     private readonly TaskCompletionSource<ProxyOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<Done> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _bodyDisposed;
 
     public required string ModelId { get; init; }
 
@@ -21,8 +22,15 @@ public sealed class ProxyRequest
     /// <summary>The client's JSON body, as read.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 
-    /// <summary>The parsed body (owned by the HTTP side, alive until the request is released).</summary>
+    /// <summary>The parsed body: alive until the request is finished (released or rejected), whoever reads it.</summary>
     public JsonElement Json { get; init; }
+
+    /// <summary>
+    /// The document <see cref="Json"/> belongs to, when the request owns it: disposed exactly once, when the
+    /// request is finished (<see cref="Release"/> or <see cref="Reject"/>), so no stage ever reads a disposed
+    /// body, even after the client left.
+    /// </summary>
+    public JsonDocument? ParsedBody { get; init; }
 
     public bool Stream { get; init; }
 
@@ -57,11 +65,20 @@ public sealed class ProxyRequest
     public void Reject(GatewayError error)
     {
         _outcome.TrySetResult(new ProxyOutcome.Rejected(error));
-        _finished.TrySetResult(Done.Instance);
+        Finish();
     }
 
     public void Respond(UpstreamResponse response) => _outcome.TrySetResult(new ProxyOutcome.Responded(response));
 
     /// <summary>The response has been relayed (or abandoned): frees the in-flight slot.</summary>
-    public void Release() => _finished.TrySetResult(Done.Instance);
+    public void Release() => Finish();
+
+    private void Finish()
+    {
+        _finished.TrySetResult(Done.Instance);
+        if (Interlocked.Exchange(ref _bodyDisposed, 1) == 0)
+        {
+            ParsedBody?.Dispose();
+        }
+    }
 }

@@ -7,16 +7,14 @@ namespace Gateway.Streams.Proxy;
 /// </summary>
 public sealed class UpstreamResponse : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation;
-    private readonly CancellationToken _clientAborted;
+    private readonly RequestDeadline _deadline;
     private readonly Action _onDispose;
     private int _disposed;
 
-    internal UpstreamResponse(HttpResponseMessage message, CancellationTokenSource cancellation, UpstreamEndpoint endpoint, Action onDispose, CancellationToken clientAborted)
+    internal UpstreamResponse(HttpResponseMessage message, RequestDeadline deadline, UpstreamEndpoint endpoint, Action onDispose)
     {
         Message = message;
-        _cancellation = cancellation;
-        _clientAborted = clientAborted;
+        _deadline = deadline;
         Endpoint = endpoint;
         _onDispose = onDispose;
     }
@@ -26,12 +24,12 @@ public sealed class UpstreamResponse : IDisposable
     public UpstreamEndpoint Endpoint { get; }
 
     /// <summary>Cancelled when the client leaves or the total request timeout passes.</summary>
-    public CancellationToken Token => _cancellation.Token;
+    public CancellationToken Token => _deadline.Token;
 
-    public bool ClientAborted => _clientAborted.IsCancellationRequested;
+    public bool ClientAborted => _deadline.CallerCancelled;
 
     /// <summary>The token fired because of the gateway's timeout, not the client.</summary>
-    public bool TimedOut => _cancellation.IsCancellationRequested && !_clientAborted.IsCancellationRequested;
+    public bool TimedOut => _deadline.TimedOut;
 
     public string? ContentType => Message.Content.Headers.ContentType?.ToString();
 
@@ -43,7 +41,7 @@ public sealed class UpstreamResponse : IDisposable
         }
 
         Message.Dispose();
-        _cancellation.Dispose();
+        _deadline.Dispose();
         _onDispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Relay;
 
@@ -19,7 +20,7 @@ public static class PlainRelay
             var length = response.Message.Content.Headers.ContentLength;
             if (length > MaxBodyBytes)
             {
-                return (default, GatewayError.UpstreamUnavailable($"vLLM upstream response exceeds {MaxBodyBytes} bytes."));
+                return (default, UpstreamErrorMapper.ResponseTooLarge(MaxBodyBytes));
             }
 
             var buffer = new ArrayBufferWriter<byte>(length is > 0 ? (int)length.Value : 4096);
@@ -37,7 +38,7 @@ public static class PlainRelay
                     buffer.Advance(read);
                     if (buffer.WrittenCount > MaxBodyBytes)
                     {
-                        return (default, GatewayError.UpstreamUnavailable($"vLLM upstream response exceeds {MaxBodyBytes} bytes."));
+                        return (default, UpstreamErrorMapper.ResponseTooLarge(MaxBodyBytes));
                     }
                 }
             }
@@ -45,17 +46,9 @@ public static class PlainRelay
             ReadOnlyMemory<byte> body = buffer.WrittenMemory;
             return (transform is null ? body : transform.Plain(body), null);
         }
-        catch (Exception) when (response.ClientAborted)
-        {
-            return (default, ClientClosed.Error);
-        }
-        catch (Exception) when (response.TimedOut)
-        {
-            return (default, GatewayError.UpstreamTimeout("vLLM upstream timed out while sending the response."));
-        }
         catch (Exception e)
         {
-            return (default, GatewayError.UpstreamUnavailable($"vLLM upstream failed while sending the response: {e.GetType().Name}"));
+            return (default, UpstreamErrorMapper.FromBodyFailure(e, response.ClientAborted, response.TimedOut));
         }
     }
 }

@@ -2,6 +2,7 @@ using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Upstream;
 using Gateway.Streams.Sse;
 
 namespace Gateway.Streams.Relay;
@@ -111,12 +112,7 @@ public static class StreamingRelay
         {
             if (!upstreamSentError && result != RelayResult.Completed)
             {
-                var error = result switch
-                {
-                    RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
-                    RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
-                    _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
-                };
+                var error = UpstreamErrorMapper.FromStreamResult(result);
                 await client.WriteAsync(SseFraming.Frame(GatewayErrorJson.ToBytes(error)), CancellationToken.None).ConfigureAwait(false);
             }
 

@@ -46,11 +46,11 @@ internal abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, Pr
             GatewayError? error;
             try
             {
-                error = request.ClientAborted.IsCancellationRequested ? ClientClosed.Error : _stage.Admit(request);
+                error = request.ClientAborted.IsCancellationRequested ? GatewayError.ClientClosed : _stage.Admit(request);
             }
             catch (Exception e)
             {
-                error = new GatewayError(500, $"The gateway failed to admit the request ({e.GetType().Name}).", "server_error", "internal_error");
+                error = GatewayError.InternalError($"The gateway failed to admit the request ({e.GetType().Name}).");
             }
 
             if (error is null)

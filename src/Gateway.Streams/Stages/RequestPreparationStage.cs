@@ -43,7 +43,7 @@ internal sealed class RequestPreparationStage(ModelRoute route) : RequestGateSta
         var parser = isChat ? route.Parser : null;
         if (isChat && ToolRequestValidator.Validate(request.Json, route.ModelId, parser?.Name, route.UpstreamParsesTools) is { } invalid)
         {
-            return GatewayError.BadRequest(invalid.Message, invalid.Param, invalid.Code);
+            return GatewayError.InvalidToolRequest(invalid.Message, invalid.Code, invalid.Param);
         }
 
         if (parser is not null && !route.UpstreamParsesTools && HasTools(request.Json))

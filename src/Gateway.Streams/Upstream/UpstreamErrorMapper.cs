@@ -1,9 +1,14 @@
 using System.Text.Json;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Relay;
 
 namespace Gateway.Streams.Upstream;
 
-/// <summary>Turns a non-2xx vLLM answer into the gateway's error, keeping vLLM's message for client errors.</summary>
+/// <summary>
+/// The one place where upstream failures become client errors: a non-2xx vLLM answer (keeping vLLM's message for
+/// client errors), a failure while waiting for the headers (the dispatcher), while reading a plain body and while
+/// relaying a stream (the two relays).
+/// </summary>
 internal static class UpstreamErrorMapper
 {
     private const int MaxMessageLength = 1024;
@@ -19,18 +24,49 @@ internal static class UpstreamErrorMapper
         }
 
         var (message, param) = ReadMessage(body);
-        var type = status switch
-        {
-            401 or 403 => "authentication_error",
-            404 => "not_found_error",
-            429 => "rate_limit_error",
-            _ => "invalid_request_error",
-        };
-        return new GatewayError(status, message, type, "upstream_client_error", param)
-        {
-            RetryAfterSeconds = status == 429 ? retryAfterSeconds : null,
-        };
+        return GatewayError.UpstreamClientError(status, message, param, retryAfterSeconds);
     }
+
+    /// <summary>The request could not be sent to a replica because none was selected.</summary>
+    public static GatewayError NoReplicaSelected() =>
+        GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1);
+
+    /// <summary>Sending the request or waiting for the response headers failed.</summary>
+    public static GatewayError FromDispatchFailure(Exception e, bool clientAborted, TimeSpan requestTimeout) => e switch
+    {
+        OperationCanceledException when clientAborted => GatewayError.ClientClosed,
+        OperationCanceledException => GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."),
+        HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}"),
+        _ => GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"),
+    };
+
+    /// <summary>Reading a plain (non-streaming) response body failed.</summary>
+    public static GatewayError FromBodyFailure(Exception e, bool clientAborted, bool timedOut)
+    {
+        if (clientAborted)
+        {
+            return GatewayError.ClientClosed;
+        }
+
+        return timedOut
+            ? GatewayError.UpstreamTimeout("vLLM upstream timed out while sending the response.")
+            : GatewayError.UpstreamUnavailable($"vLLM upstream failed while sending the response: {e.GetType().Name}");
+    }
+
+    /// <summary>A plain response body larger than the relay accepts.</summary>
+    public static GatewayError ResponseTooLarge(int maxBytes) =>
+        GatewayError.UpstreamUnavailable($"vLLM upstream response exceeds {maxBytes} bytes.");
+
+    /// <summary>The in-band error for a stream that ended without <c>[DONE]</c>.</summary>
+    public static GatewayError FromStreamResult(RelayResult result) => result switch
+    {
+        RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
+        RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
+        _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
+    };
+
+    private static string Describe(HttpRequestException e) =>
+        e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
 
     /// <summary>Reads <c>error.message</c> (or a string <c>error</c>, or vLLM's old flat <c>message</c>).</summary>
     private static (string Message, string? Param) ReadMessage(ReadOnlySpan<byte> body)

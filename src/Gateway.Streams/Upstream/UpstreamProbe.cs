@@ -7,15 +7,16 @@ namespace Gateway.Streams.Upstream;
 /// Checks that a vLLM replica answers <c>/health</c> and lists the model in <c>/v1/models</c>: a replica that
 /// is still loading answers neither, and a replica serving another model is not ready for this one.
 /// </summary>
-public sealed class UpstreamProbe(HttpClient client, TimeSpan timeout)
+public sealed class UpstreamProbe(HttpClient client, TimeSpan timeout, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public async Task<ProbeResult> ProbeAsync(UpstreamEndpoint endpoint, string upstreamModel, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        using var deadline = new RequestDeadline(timeout, _time, cancellationToken);
         try
         {
-            using (var health = await client.GetAsync(endpoint.Resolve("/health"), cts.Token).ConfigureAwait(false))
+            using (var health = await client.GetAsync(endpoint.Resolve("/health"), deadline.Token).ConfigureAwait(false))
             {
                 if (!health.IsSuccessStatusCode)
                 {
@@ -23,13 +24,13 @@ public sealed class UpstreamProbe(HttpClient client, TimeSpan timeout)
                 }
             }
 
-            using var models = await client.GetAsync(endpoint.Resolve("/v1/models"), cts.Token).ConfigureAwait(false);
+            using var models = await client.GetAsync(endpoint.Resolve("/v1/models"), deadline.Token).ConfigureAwait(false);
             if (!models.IsSuccessStatusCode)
             {
                 return new ProbeResult(endpoint, false, $"{endpoint.Label}/v1/models answered {(int)models.StatusCode}", null);
             }
 
-            var body = await models.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
+            var body = await models.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
             return FindModel(endpoint, body, upstreamModel);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -7,9 +7,12 @@ namespace Gateway.Streams.Upstream;
 /// <summary>
 /// Sends one admitted request to its replica and waits for the response headers: the only phase the circuit
 /// breaker judges. Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
+/// The total request timeout runs on <paramref name="time"/> (the gateway's one injected clock).
 /// </summary>
-public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
+public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
@@ -18,7 +21,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
     {
         if (request.Endpoint is null)
         {
-            request.Reject(GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1));
+            request.Reject(UpstreamErrorMapper.NoReplicaSelected());
             return request.Finished;
         }
 
@@ -28,8 +31,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
 
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(request.ClientAborted);
-        cts.CancelAfter(requestTimeout);
+        var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
         endpoint.Enter();
         var handedOver = false;
         try
@@ -44,19 +46,19 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300)
             {
                 endpoint.Breaker.RecordSuccess();
                 handedOver = true;
-                request.Respond(new UpstreamResponse(response, cts, endpoint, endpoint.Leave, request.ClientAborted));
+                request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave));
                 return;
             }
 
             using (response)
             {
-                var body = await ReadBoundedAsync(response, cts.Token).ConfigureAwait(false);
+                var body = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
                 if (status >= 500)
                 {
                     endpoint.Breaker.RecordFailure();
@@ -69,38 +71,29 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout)
                 request.Reject(UpstreamErrorMapper.FromStatus(status, body, RetryAfterSeconds(response)));
             }
         }
-        catch (OperationCanceledException) when (request.ClientAborted.IsCancellationRequested)
-        {
-            endpoint.Breaker.RecordAbandoned();
-            request.Reject(ClientClosed.Error);
-        }
-        catch (OperationCanceledException)
-        {
-            endpoint.Breaker.RecordFailure();
-            request.Reject(GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."));
-        }
-        catch (HttpRequestException e)
-        {
-            endpoint.Breaker.RecordFailure();
-            request.Reject(GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(e)}"));
-        }
         catch (Exception e)
         {
-            endpoint.Breaker.RecordFailure();
-            request.Reject(GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"));
+            var error = UpstreamErrorMapper.FromDispatchFailure(e, request.ClientAborted.IsCancellationRequested, requestTimeout);
+            if (error.IsClientClosed)
+            {
+                endpoint.Breaker.RecordAbandoned();
+            }
+            else
+            {
+                endpoint.Breaker.RecordFailure();
+            }
+
+            request.Reject(error);
         }
         finally
         {
             if (!handedOver)
             {
                 endpoint.Leave();
-                cts.Dispose();
+                deadline.Dispose();
             }
         }
     }
-
-    private static string Describe(HttpRequestException e) =>
-        e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
 
     private static int? RetryAfterSeconds(HttpResponseMessage response)
     {

@@ -14,7 +14,7 @@ public sealed class RequestLoggingMiddlewareTests
         var middleware = new RequestLoggingMiddleware(
             context =>
             {
-                context.Items[RequestItems.Model] = "evil\nINF forged line\r";
+                GatewayRequestFeature.Of(context).Model = "evil\nINF forged line\r";
                 context.Response.StatusCode = (int)HttpStatusCode.NotFound;
                 return Task.CompletedTask;
             },

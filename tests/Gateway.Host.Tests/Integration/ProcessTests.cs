@@ -105,15 +105,19 @@ public sealed class ProcessTests : IDisposable
                     "application/json"),
             };
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            var body = response.Content.ReadAsStringAsync();
-            await Task.Delay(300);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+            // The stream is in flight once its first event has arrived.
+            var first = await reader.ReadLineAsync();
+            Assert.StartsWith("data: ", first, StringComparison.Ordinal);
+            var body = reader.ReadToEndAsync();
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
 
-            var events = Support.SseReader.Events(await body);
+            var events = Support.SseReader.Events(first + "\n" + await body);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(timeout.Token);
 

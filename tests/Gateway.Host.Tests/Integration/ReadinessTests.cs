@@ -18,7 +18,7 @@ public sealed class ReadinessTests
             await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
         }
 
-        await Task.Delay(300);
+        await Eventually.TrueAsync(() => ProbedAsync(gateway), "the router probed the replica");
         using (var ready = await gateway.Client.GetAsync(new Uri("/ready", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
@@ -40,12 +40,20 @@ public sealed class ReadinessTests
     {
         await using var simulator = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["another-model"] });
         await using var gateway = await RunningGateway.StartAsync(upstream: simulator.BaseUrl.ToString());
-        await Task.Delay(500);
+        await Eventually.TrueAsync(() => ProbedAsync(gateway), "the router probed the replica");
 
         using var ready = await gateway.Client.GetAsync(new Uri("/ready", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         var body = await ready.Content.ReadAsStringAsync();
         Assert.Contains("does not serve model 'test-model'", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The readiness report carries a probe result (not the "not probed yet" placeholder).</summary>
+    private static async Task<bool> ProbedAsync(RunningGateway gateway)
+    {
+        using var ready = await gateway.Client.GetAsync(new Uri("/ready", UriKind.Relative));
+        var body = await ready.Content.ReadAsStringAsync();
+        return !body.Contains("not probed yet", StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,8 @@ internal sealed class RunningGateway : IAsyncDisposable
         Action<GatewaySettings>? configure = null,
         string model = "test-model",
         SimulatorOptions? simulatorOptions = null,
-        string? upstream = null)
+        string? upstream = null,
+        TimeProvider? time = null)
     {
         SimulatorServer? simulator = null;
         if (upstream is null)
@@ -50,7 +51,7 @@ internal sealed class RunningGateway : IAsyncDisposable
             Models = [new ModelSettings { Id = model, Upstreams = [upstream] }],
         };
         configure?.Invoke(settings);
-        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false });
+        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false, Time = time });
         await app.StartAsync();
         return new RunningGateway(app, simulator, settings);
     }

@@ -19,9 +19,9 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
     {
         var message = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
         message.Content.Headers.ContentType = new("text/event-stream");
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        var deadline = new RequestDeadline(Timeout.InfiniteTimeSpan, TimeProvider.System, clientAborted);
         var endpoint = new UpstreamEndpoint(new Uri("http://upstream.test/"), new UpstreamCircuitBreaker(5, TimeSpan.FromSeconds(30)));
-        return new UpstreamResponse(message, cts, endpoint, () => { }, clientAborted);
+        return new UpstreamResponse(message, deadline, endpoint, () => { });
     }
 
     private static IEnumerable<byte[]> Split(string text, int size)
@@ -133,14 +133,22 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var endless = new ChunkedStream(Enumerable.Repeat(Encoding.UTF8.GetBytes("data: {\"x\":1}\n\n"), 1_000_000));
-        var client = new RecordingClientWriter { BeforeWrite = () => gate.Task };
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = new RecordingClientWriter
+        {
+            BeforeWrite = () =>
+            {
+                writing.TrySetResult();
+                return gate.Task;
+            },
+        };
         using var clientGone = new CancellationTokenSource();
         using var response = Response(endless, clientGone.Token);
 
         var relay = StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
-        await Task.Delay(500);
+        await writing.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // Nothing was written, so only the first read (and at most a small prefetch) happened.
+        // The relay is stuck in the first write, so only the first read (and at most a small prefetch) happened.
         Assert.InRange(endless.Reads, 1, 4);
         await clientGone.CancelAsync();
         Assert.Equal(RelayResult.ClientAborted, (await relay.WaitAsync(TimeSpan.FromSeconds(10))).Kind);

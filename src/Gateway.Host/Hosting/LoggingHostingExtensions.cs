@@ -1,0 +1,35 @@
+using Gateway.Host.Configuration;
+using Serilog;
+using Serilog.Events;
+
+namespace Gateway.Host.Hosting;
+
+/// <summary>Serilog as the only logging provider (Akka's events reach it through the logger factory).</summary>
+internal static class LoggingHostingExtensions
+{
+    public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
+    {
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            if (options.ConsoleLogging)
+            {
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>The Akka log level matching the Serilog minimum level.</summary>
+    public static Akka.Event.LogLevel AkkaLogLevel(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose or LogEventLevel.Debug => Akka.Event.LogLevel.DebugLevel,
+        LogEventLevel.Information => Akka.Event.LogLevel.InfoLevel,
+        LogEventLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
+}

@@ -1,0 +1,41 @@
+using Gateway.Streams.Relay;
+
+namespace Gateway.Host.Http;
+
+/// <summary>
+/// Everything the gateway learns about one request, in one typed feature (as YARP's <c>IReverseProxyFeature</c>):
+/// set by the first middleware (<see cref="RequestIdMiddleware"/>), filled in by auth and the endpoints, and read
+/// by the access log. Replaces string keys in <c>HttpContext.Items</c>.
+/// </summary>
+internal sealed class GatewayRequestFeature
+{
+    public required string RequestId { get; init; }
+
+    /// <summary>The model the client named (unvalidated text: sanitize before logging).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The authenticated key, when auth is on.</summary>
+    public ApiKeyIdentity? Identity { get; set; }
+
+    public string? KeyName => Identity?.Name;
+
+    /// <summary>The <c>code</c> of the error the gateway answered with, if any.</summary>
+    public string? ErrorCode { get; set; }
+
+    public RelayResult? Relay { get; set; }
+
+    public TokenUsage? Usage { get; set; }
+
+    /// <summary>The request's feature; created on first use when the request-id middleware did not run (tests, error paths).</summary>
+    public static GatewayRequestFeature Of(HttpContext context)
+    {
+        if (context.Features.Get<GatewayRequestFeature>() is { } feature)
+        {
+            return feature;
+        }
+
+        feature = new GatewayRequestFeature { RequestId = context.TraceIdentifier };
+        context.Features.Set(feature);
+        return feature;
+    }
+}
