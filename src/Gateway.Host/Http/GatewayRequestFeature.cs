@@ -1,3 +1,4 @@
+using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 
 namespace Gateway.Host.Http;

@@ -5,7 +5,7 @@ namespace Gateway.Streams.Proxy;
 /// <c>{"error":{"message","type","param","code"}}</c>. <see cref="Code"/> keeps the Python gateway's
 /// code strings (<c>model_not_found</c>, <c>rate_limit_exceeded</c>, ...) so existing dashboards keep working.
 /// This file is the catalogue: every error the gateway sends is built by one of the named factories below
-/// (upstream failures go through <see cref="Upstream.UpstreamErrorMapper"/>, which uses them too).
+/// (upstream failures go through the upstream error mapper, which uses them too).
 /// </summary>
 public sealed record GatewayError(int Status, string Message, string Type, string? Code, string? Param = null)
 {

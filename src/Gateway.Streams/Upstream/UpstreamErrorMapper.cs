@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gateway.Streams.Proxy;
-using Gateway.Streams.Relay;
 
 namespace Gateway.Streams.Upstream;
 
