@@ -332,7 +332,7 @@ fi
 
 # ---------------------------------------------------------------- report
 DATE=$(date +%Y-%m-%d)
-NOTE="load on the machine at start: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average)"
+NOTE="load on the machine when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average)"
 python3 "$BENCH/side-by-side-report.py" --results "$RESULTS" --md "$BENCH/results/$DATE-side-by-side.md" \
   --svg "$BENCH/results/$DATE-side-by-side.svg" --command "$CMDLINE" --quick "$QUICK" --note "$NOTE" \
   --params "reps=$REPS duration=${DURATION}s warmup=${WARMUP}s held=$HELD slow_ms=$SLOW_MS held_events=$HELD_EVENTS cold_starts=$COLD_STARTS idle=${IDLE_S}s stream_events=$STREAM_EVENTS"
