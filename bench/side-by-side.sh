@@ -2,8 +2,8 @@
 # Side-by-side benchmark: the published gateway beside nginx (raw reverse proxy) and bare YARP 2.3, all in front of
 # the same fast mock vLLM (bench/FastUpstream), driven interleaved on loopback. Not part of `dotnet test`.
 #
-#   bench/side-by-side.sh                 # full default run (~25 min on 2 cores)
-#   bench/side-by-side.sh --quick         # short check that the harness works (~3 min)
+#   bench/side-by-side.sh                 # full default run (~22 min on 2 cores)
+#   bench/side-by-side.sh --quick         # short check that the harness works (~5 min)
 #   bench/side-by-side.sh --scenarios plain32,stream32 --reps 5 --duration 15
 #
 # Scenarios: plain1 plain32 plain256 (plain chat at 1/32/256 connections), stream32 (20-event streams at 32
