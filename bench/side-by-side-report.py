@@ -102,12 +102,12 @@ for t in TARGETS:
         held[t] = dict(streams=med([r["streams"] for r in rs]), first=min(r["first_event"] for r in rs),
                        completed=min(r["completed"] for r in rs), dropped=max(r["dropped"] for r in rs),
                        ttfe50=med([r["ttfe_p50_ms"] for r in rs]), ttfe99=med([r["ttfe_p99_ms"] for r in rs]),
-                       kb=rs[0]["kb_per_stream"], peak=rs[0]["rss_peak_kb"], base=rs[0]["rss_base_kb"],
+                       kb=med([r["kb_per_stream"] for r in rs]), peak=med([r["rss_peak_kb"] for r in rs]), base=med([r["rss_base_kb"] for r in rs]),
                        ramp=med([r["ramp_s"] for r in rs]),
                        errs=";".join(sorted({str(r.get("errors")) for r in rs})))
 H = []
 if held:
-    H.append("| Target | streams | got first event (worst rep) | completed (worst rep) | dropped (worst rep) | TTFE p50 ms | TTFE p99 ms | resident KB per stream (rep 1) | RSS before → peak MB (rep 1) | errors |")
+    H.append("| Target | streams | got first event (worst rep) | completed (worst rep) | dropped (worst rep) | TTFE p50 ms | TTFE p99 ms | resident KB per stream | RSS before → peak MB | errors |")
     H.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for t in TARGETS:
         h = held.get(t)
@@ -227,9 +227,9 @@ if held_table:
     M += ["## Held-open slow streams", "",
           "`bench/StreamHold` opens the streams (at most 200 waiting for a first event at once), holds them until"
           " `[DONE]`, and samples the proxy's VmRSS (`/proc/PID/status`) every 100 ms; KB per stream = (peak − before) /"
-          " streams that got a first event, taken from the first repetition: later repetitions start from a heap the"
-          " earlier ones already grew, so their deltas understate (they are in `bench/out/results.tsv`). Counts are the"
-          " worst repetition, TTFE the median of the repetitions. The gateway here runs with one change from the default: the model's"
+          " streams that got a first event. Every repetition starts fresh proxies, warms each with fast streams (JIT,"
+          " pools) and then takes the baseline; memory and TTFE are medians of the repetitions, counts the worst"
+          " repetition. The gateway here runs with one change from the default: the model's"
           " `maxInFlight` raised above the stream count (the default admission bound, 64 in flight + 256 queued, sheds"
           " the rest with 503 `model_overloaded`).", "", held_table, ""]
 M += ["## Cold start and idle CPU", ""]

@@ -16,19 +16,19 @@ BENCH="$ROOT/bench"
 OUT="$BENCH/out"
 CMDLINE="bench/side-by-side.sh${*:+ $*}"
 
-REPS=3 DURATION=10 WARMUP=3 HELD=9000 SLOW_MS=500 HELD_EVENTS=30 COLD_STARTS=5 IDLE_S=60 STREAM_EVENTS=20
+HELD_WARM=3 NAME="" REPS=3 DURATION=10 WARMUP=3 HELD=9000 SLOW_MS=500 HELD_EVENTS=30 COLD_STARTS=5 IDLE_S=60 STREAM_EVENTS=20
 SCENARIOS="plain1,plain32,plain256,stream32,held,cold,idle"
 TARGETS="direct,nginx,yarp,gateway"
 QUICK=0 SKIP_BUILD=0
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; cat <<EOF
 Options: --quick  --scenarios LIST  --targets LIST  --reps N (3)  --duration S (10)  --warmup S (3)
          --held-streams N (9000)  --slow-ms MS (500)  --held-events N (30)  --cold-starts N (5)
-         --idle-seconds S (60)  --skip-build
+         --idle-seconds S (60)  --skip-build  --name NAME (results file name; default <date>-side-by-side)
 EOF
 }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) QUICK=1; REPS=1 DURATION=3 WARMUP=1 HELD=500 SLOW_MS=200 HELD_EVENTS=15 COLD_STARTS=2 IDLE_S=5 ;;
+    --quick) QUICK=1; HELD_WARM=1 REPS=1 DURATION=3 WARMUP=1 HELD=500 SLOW_MS=200 HELD_EVENTS=15 COLD_STARTS=2 IDLE_S=5 ;;
     --scenarios) SCENARIOS="$2"; shift ;;
     --targets) TARGETS="$2"; shift ;;
     --reps) REPS="$2"; shift ;;
@@ -40,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --cold-starts) COLD_STARTS="$2"; shift ;;
     --idle-seconds) IDLE_S="$2"; shift ;;
     --skip-build) SKIP_BUILD=1 ;;
+    --name) NAME="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -136,6 +137,7 @@ write_config() { # file maxInFlight nmodels: a GATEWAY_CONFIG_FILE for the same 
 }
 
 declare -A PORT TPIDS
+GW_MODE=default
 PORT[direct]=$UP; TPIDS[direct]="$UP_PID"
 start_targets() {
   if [[ ",$TARGETS," == *",nginx,"* ]]; then
@@ -181,10 +183,17 @@ EOF
   fi
   if [[ ",$TARGETS," == *",gateway,"* ]]; then
     PORT[gateway]=$(free_port)
-    start_gateway gateway "${PORT[gateway]}" "${GATEWAY_ENV[@]}"
+    if [[ $GW_MODE == held ]]; then
+      # The default admission bound (maxInFlight 64, maxQueue 256 per model) would shed thousands of held streams
+      # with 503, so the held-streams scenario runs the gateway with one change: maxInFlight >= the streams.
+      write_config "$OUT/run/held.json" $((HELD + 100)) 1
+      start_gateway gateway-held "${PORT[gateway]}" GATEWAY_CONFIG_FILE="$OUT/run/held.json" LOG_LEVEL=INFO
+    else
+      start_gateway gateway "${PORT[gateway]}" "${GATEWAY_ENV[@]}"
+    fi
     TPIDS[gateway]=$GW_PID
     wait_chat "${PORT[gateway]}"
-    log "gateway on :${PORT[gateway]} (pid $GW_PID, access log $OUT/logs/gateway.log)"
+    log "gateway ($GW_MODE configuration) on :${PORT[gateway]} (pid $GW_PID, access log in $OUT/logs/)"
   fi
 }
 IFS=, read -r -a TLIST <<<"$TARGETS"
@@ -224,7 +233,7 @@ conns_of() { case $1 in plain1) echo 1 ;; plain32|stream32) echo 32 ;; plain256)
 
 # ---------------------------------------------------------------- scenarios
 WRK_SCEN=(); for s in plain1 plain32 plain256 stream32; do has "$s" && WRK_SCEN+=("$s"); done
-if [[ ${#WRK_SCEN[@]} -gt 0 ]] || has held; then start_targets; fi
+if [[ ${#WRK_SCEN[@]} -gt 0 ]]; then start_targets; fi
 
 if [[ ${#WRK_SCEN[@]} -gt 0 ]]; then
   log "warm-up (${WARMUP}s per target, plain and streamed)"
@@ -250,24 +259,19 @@ if [[ ${#WRK_SCEN[@]} -gt 0 ]]; then
   done
 fi
 
+stop_targets() { local t p; for t in nginx yarp gateway; do for p in ${TPIDS[$t]:-}; do stop_pid "$p"; done; TPIDS[$t]=""; done; }
 if has held; then
-  # The gateway's default admission bound (maxInFlight 64, maxQueue 256 per model) would shed thousands of held
-  # streams with 503, so this one scenario runs a second gateway whose only change is maxInFlight >= the streams.
-  if [[ ",$TARGETS," == *",gateway,"* ]]; then
-    stop_pid "${TPIDS[gateway]}"
-    write_config "$OUT/run/held.json" $((HELD + 100)) 1
-    PORT[gateway]=$(free_port)
-    start_gateway gateway-held "${PORT[gateway]}" GATEWAY_CONFIG_FILE="$OUT/run/held.json" LOG_LEVEL=INFO
-    TPIDS[gateway]=$GW_PID
-    wait_chat "${PORT[gateway]}"
-    log "gateway (maxInFlight $((HELD + 100))) on :${PORT[gateway]} for held streams"
-  fi
   ulimit -n 20000 2>/dev/null || true
   for rep in $(seq "$REPS"); do
+    # fresh proxies each repetition, so every repetition's memory delta starts from an unused heap; StreamHold
+    # warms each one with fast streams first, so JIT and pool start-up are not counted as per-stream memory
+    stop_targets
+    GW_MODE=held
+    start_targets
     for t in "${TLIST[@]}"; do
       pidargs=(); for p in ${TPIDS[$t]}; do pidargs+=(--pid "$p"); done
       line=$("$OUT/bin/StreamHold/StreamHold" --port "${PORT[$t]}" --token "$TOKEN" --model "$MODEL" --streams "$HELD" \
-        --slow-ms "$SLOW_MS" --events "$HELD_EVENTS" "${pidargs[@]}" | grep '^RESULT' || true)
+        --slow-ms "$SLOW_MS" --events "$HELD_EVENTS" --warm-seconds "$HELD_WARM" "${pidargs[@]}" | grep '^RESULT' || true)
       printf '%s\t%s\t%s\t%s\n' held "$t" "$rep" "${line#RESULT }" >>"$RESULTS"
       log "held $t rep $rep: ${line#RESULT }"
       sleep 2
@@ -276,9 +280,7 @@ if has held; then
 fi
 
 # stop the proxies before the single-process measurements
-for t in nginx yarp gateway; do
-  if [[ -n "${TPIDS[$t]:-}" ]]; then for p in ${TPIDS[$t]}; do stop_pid "$p"; done; fi
-done
+stop_targets
 
 if has cold; then
   log "cold start x$COLD_STARTS"
@@ -332,8 +334,9 @@ fi
 
 # ---------------------------------------------------------------- report
 DATE=$(date +%Y-%m-%d)
+NAME=${NAME:-$DATE-side-by-side}
 NOTE="load on the machine when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average)"
-python3 "$BENCH/side-by-side-report.py" --results "$RESULTS" --md "$BENCH/results/$DATE-side-by-side.md" \
-  --svg "$BENCH/results/$DATE-side-by-side.svg" --command "$CMDLINE" --quick "$QUICK" --note "$NOTE" \
+python3 "$BENCH/side-by-side-report.py" --results "$RESULTS" --md "$BENCH/results/$NAME.md" \
+  --svg "$BENCH/results/$NAME.svg" --command "$CMDLINE" --quick "$QUICK" --note "$NOTE" \
   --params "reps=$REPS duration=${DURATION}s warmup=${WARMUP}s held=$HELD slow_ms=$SLOW_MS held_events=$HELD_EVENTS cold_starts=$COLD_STARTS idle=${IDLE_S}s stream_events=$STREAM_EVENTS"
-log "wrote bench/results/$DATE-side-by-side.md and .svg"
+log "wrote bench/results/$NAME.md and .svg"

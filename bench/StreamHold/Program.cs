@@ -21,6 +21,7 @@ var slowMs = 500;
 var events = 30;
 var connectParallel = 200;
 var loopSeconds = 0.0;
+var warmSeconds = 0.0;
 var concurrency = 32;
 var pids = new List<int>();
 for (var i = 0; i < args.Length; i++)
@@ -39,27 +40,39 @@ for (var i = 0; i < args.Length; i++)
         case "--connect-parallel": connectParallel = NextInt(); break;
         case "--loop-seconds": loopSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--concurrency": concurrency = NextInt(); break;
+        case "--warm-seconds": warmSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--pid": pids.Add(NextInt()); break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
 
 var loop = loopSeconds > 0;
-var body = loop
-    ? $"{{\"model\":\"{model}\",\"stream\":true,\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello.\"}}],\"max_tokens\":{events}}}"
-    : $"{{\"model\":\"{model}\",\"stream\":true,\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello.\"}}],\"max_tokens\":{events},\"bench_slow_ms\":{slowMs},\"bench_events\":{events}}}";
-var request = Encoding.ASCII.GetBytes(
+var fastBody = $"{{\"model\":\"{model}\",\"stream\":true,\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello.\"}}],\"max_tokens\":{events}}}";
+var slowBody = $"{{\"model\":\"{model}\",\"stream\":true,\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello.\"}}],\"max_tokens\":{events},\"bench_slow_ms\":{slowMs},\"bench_events\":{events}}}";
+byte[] Request(string body, bool keepAlive) => Encoding.ASCII.GetBytes(
     "POST /v1/chat/completions HTTP/1.1\r\n" +
     $"Host: {host}:{port}\r\n" +
     $"Authorization: Bearer {token}\r\n" +
     "Content-Type: application/json\r\n" +
     "Accept: text/event-stream\r\n" +
     $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n" +
-    (loop ? "" : "Connection: close\r\n") +
+    (keepAlive ? "" : "Connection: close\r\n") +
     "\r\n" + body);
+var fastRequest = Request(fastBody, keepAlive: true);
+var request = Request(slowBody, keepAlive: false);
 var endpoint = new IPEndPoint(IPAddress.Parse(host), port);
 
-return loop ? await RunLoop() : await RunHeld();
+if (loop)
+{
+    return await RunLoop(loopSeconds, print: true);
+}
+if (warmSeconds > 0)
+{
+    // warm the proxy's streaming path (JIT, pools) so the memory delta below is per stream, not start-up
+    await RunLoop(warmSeconds, print: false);
+    await Task.Delay(1000);
+}
+return await RunHeld();
 
 async Task<int> RunHeld()
 {
@@ -140,9 +153,9 @@ async Task<int> RunHeld()
     return 0;
 }
 
-async Task<int> RunLoop()
+async Task<int> RunLoop(double seconds, bool print)
 {
-    var deadline = Stopwatch.GetTimestamp() + (long)(loopSeconds * Stopwatch.Frequency);
+    var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
     var ttfes = new List<double>[concurrency];
     var counts = new int[concurrency];
     var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
@@ -159,7 +172,7 @@ async Task<int> RunLoop()
                 while (Stopwatch.GetTimestamp() < deadline)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    await sock.SendAsync(request);
+                    await sock.SendAsync(fastRequest);
                     var reader = new ResponseReader(sock);
                     if (!await reader.ReadUntilFirstEventAsync())
                     {
@@ -182,10 +195,14 @@ async Task<int> RunLoop()
         }
     })).ToArray();
     await Task.WhenAll(tasks);
-    var seconds = clock.Elapsed.TotalSeconds;
+    var elapsed = clock.Elapsed.TotalSeconds;
     var all = ttfes.SelectMany(x => x).OrderBy(x => x).ToArray();
+    if (!print)
+    {
+        return 0;
+    }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"RESULT mode=loop concurrency={concurrency} streams={counts.Sum()} streams_per_s={counts.Sum() / seconds:F0} " +
+        $"RESULT mode=loop concurrency={concurrency} streams={counts.Sum()} streams_per_s={counts.Sum() / elapsed:F0} " +
         $"ttfe_p50_ms={Pct(all, 50):F3} ttfe_p99_ms={Pct(all, 99):F3} errors={Errs(errors)}"));
     return 0;
 }
