@@ -3,6 +3,7 @@ using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Validation;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Gateway.Streams.Upstream;
@@ -20,6 +21,12 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
         var ct = context.RequestAborted;
+        if (RequestHeaderCheck.Check(context.Request.ContentType, context.Request.Headers.ContentEncoding) is { } badHeaders) // issue 9: before reading
+        {
+            await ErrorResponses.WriteAsync(context, badHeaders);
+            return;
+        }
+
         ReadOnlyMemory<byte> body;
         try
         {
@@ -49,20 +56,15 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
             return;
         }
 
-        JsonDocument document;
-        try
+        if (RequestBodyCheck.TryParse(body, out var document) is { } badBody) // issue 9: UTF-8, JSON, depth, lone surrogates
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException e)
-        {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"The request body is not valid JSON: {e.Message}", null, "invalid_json"));
+            await ErrorResponses.WriteAsync(context, badBody);
             return;
         }
 
         using (document)
         {
-            await HandleParsedAsync(context, route, body, document.RootElement, ct);
+            await HandleParsedAsync(context, route, body, document!.RootElement, ct);
         }
     }
 
@@ -85,6 +87,12 @@ public sealed class ProxyEndpoint(ModelCatalog catalog, GatewayStreams streams, 
         if (identity is not null && !identity.MayUse(model))
         {
             await ErrorResponses.WriteAsync(context, new GatewayError(403, $"This API key may not use the model `{model}`.", "permission_error", "model_not_allowed", "model"));
+            return;
+        }
+
+        if (ParameterValidator.Validate(root, route, handle.Readiness.MaxModelLen) is { } badParameter) // issue 9: known OpenAI parameters
+        {
+            await ErrorResponses.WriteAsync(context, badParameter);
             return;
         }
 
