@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using Gateway.Streams.Proxy;
@@ -121,13 +122,13 @@ internal static class RequestBodyCheck
 
     private static long FirstInvalidUtf8(ReadOnlySpan<byte> span)
     {
-        var status = System.Text.Unicode.Utf8.ToUtf16(span, new char[Math.Min(span.Length, 4096) + 1], out var read, out _, replaceInvalidSequences: false);
+        var status = Utf8.ToUtf16(span, new char[Math.Min(span.Length, 4096) + 1], out var read, out _, replaceInvalidSequences: false);
         long offset = 0;
-        while (status == System.Buffers.OperationStatus.DestinationTooSmall)
+        while (status == OperationStatus.DestinationTooSmall)
         {
             offset += read;
             span = span[read..];
-            status = System.Text.Unicode.Utf8.ToUtf16(span, new char[Math.Min(span.Length, 4096) + 1], out read, out _, replaceInvalidSequences: false);
+            status = Utf8.ToUtf16(span, new char[Math.Min(span.Length, 4096) + 1], out read, out _, replaceInvalidSequences: false);
         }
 
         return offset + read;
