@@ -3,6 +3,7 @@ using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Validation;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,6 +20,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
         var ct = context.RequestAborted;
+        if (RequestHeaderCheck.Check(context.Request.ContentType, context.Request.Headers.ContentEncoding) is { } badHeaders) // issue 9: before reading
+        {
+            await ErrorResponses.WriteAsync(context, badHeaders);
+            return;
+        }
+
         ReadOnlyMemory<byte> body;
         try
         {
@@ -48,22 +55,17 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             return;
         }
 
-        JsonDocument document;
-        try
+        if (RequestBodyCheck.TryParse(body, out var document) is { } badBody) // issue 9: UTF-8, JSON, depth, lone surrogates
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException e)
-        {
-            await ErrorResponses.WriteAsync(context, GatewayError.InvalidJson($"The request body is not valid JSON: {e.Message}"));
+            await ErrorResponses.WriteAsync(context, badBody);
             return;
         }
 
         // Until a ProxyRequest takes the document over, this method owns it.
-        var request = await AdmitAsync(context, route, body, document, ct);
+        var request = await AdmitAsync(context, route, body, document!, ct);
         if (request is null)
         {
-            document.Dispose();
+            document!.Dispose();
             return;
         }
 
@@ -92,6 +94,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         if (identity is not null && !identity.MayUse(model))
         {
             await ErrorResponses.WriteAsync(context, GatewayError.ModelNotAllowed(model));
+            return null;
+        }
+
+        if (ParameterValidator.Validate(root, route, handle.Readiness.MaxModelLen) is { } badParameter) // issue 9: known OpenAI parameters
+        {
+            await ErrorResponses.WriteAsync(context, badParameter);
             return null;
         }
 

@@ -7,7 +7,7 @@ namespace Gateway.Streams.Proxy;
 /// This file is the catalogue: every error the gateway sends is built by one of the named factories below
 /// (upstream failures go through the upstream error mapper, which uses them too).
 /// </summary>
-public sealed record GatewayError(int Status, string Message, string Type, string? Code, string? Param = null)
+public sealed partial record GatewayError(int Status, string Message, string Type, string? Code, string? Param = null)
 {
     /// <summary>The status logged for a request whose client went away (nginx's convention); never sent.</summary>
     public const int ClientClosedStatus = 499;
@@ -30,6 +30,9 @@ public sealed record GatewayError(int Status, string Message, string Type, strin
         "missing_bearer_token", "invalid_bearer_token", "model_not_allowed", "model_not_found", "not_found",
         "method_not_allowed", "payload_too_large", "rate_limit_exceeded", "upstream_client_error",
         "upstream_unavailable", "model_overloaded", "upstream_timeout", "internal_error", "client_closed_request",
+        "unsupported_media_type", "unsupported_content_encoding", "invalid_utf8", "invalid_unicode_escape", "json_too_deep",
+        "invalid_value", "integer_above_max_value", "decimal_above_max_value", "integer_below_min_value", "decimal_below_min_value",
+        "empty_array", "array_above_max_length",
     ];
 
     /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>

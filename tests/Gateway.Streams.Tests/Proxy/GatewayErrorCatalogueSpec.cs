@@ -85,6 +85,6 @@ public sealed partial class GatewayErrorCatalogueSpec
         throw new FileNotFoundException("README.md next to Gateway.sln not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex("`([a-z_]+)`")]
+    [GeneratedRegex("`([a-z][a-z0-9_]*)`")]
     private static partial Regex CodeCell();
 }
