@@ -1,4 +1,4 @@
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Pipeline;
