@@ -24,10 +24,12 @@ internal sealed class DeepSeekV3ToolCallParser : ToolCallParserBase
 
     private sealed class Scanner() : MarkupScanner(DeepSeekV3ToolCallParser.ParserName)
     {
+        private readonly JsonCallStreamer _arguments = new(callObject: false);
+        private long _headOrigin = -1;
+        private int _headArguments; // from the call's body
+        private string? _headName;
         private bool _inBlock;
         private bool _blockHadCall;
-        private long _searchedBody = -1;
-        private int _searchedLength;
 
         private enum Outcome
         {
@@ -116,100 +118,167 @@ internal sealed class DeepSeekV3ToolCallParser : ToolCallParserBase
             return 0;
         }
 
-        /// <summary>Reads one call at <paramref name="start"/> (its begin marker) up to its end marker.</summary>
+        /// <summary>
+        /// Reads one call at <paramref name="start"/> (its begin marker) up to its end marker:
+        /// <c>TYPE&lt;sep&gt;NAME\n```json\nARGS\n```</c> (V3) or <c>NAME&lt;sep&gt;ARGS</c> (V3.1). The call starts
+        /// when its arguments object does, and the arguments stream as they arrive.
+        /// </summary>
         private Outcome ReadCall(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
         {
             var body = start + CallBegin.Length;
-
-            // A long call arriving in small chunks: search only the part not searched before.
-            var searched = _searchedBody == Origin + body ? _searchedLength : 0;
-            var close = text[(body + searched)..].IndexOf(CallEnd, StringComparison.Ordinal);
-            close = close < 0 ? -1 : close + searched;
-            ReadOnlySpan<char> segment;
-            if (close < 0)
+            if (_headOrigin != Origin + body)
             {
-                if (!isFinal)
+                _headArguments = FindArguments(text, body, out _headName);
+                if (_headArguments < 0)
                 {
-                    _searchedBody = Origin + body;
-                    _searchedLength = Math.Max(0, text.Length - body - CallEnd.Length + 1);
-                    end = 0;
-                    return Outcome.NeedMore;
+                    // Not (or not yet) a call head: decided at the call's end marker, or at the end of the output.
+                    if (_headArguments == NeedsMore && !isFinal)
+                    {
+                        end = 0;
+                        return Outcome.NeedMore;
+                    }
+
+                    return NotCall(text, body, isFinal, out end);
                 }
 
-                segment = text[body..];
-                end = text.Length;
-            }
-            else
-            {
-                segment = text.Slice(body, close);
-                end = body + close + CallEnd.Length;
+                _headOrigin = Origin + body; // the head is decided: later chunks only add arguments
+                _headArguments -= body;
             }
 
-            if (!TryReadSegment(segment, out var name, out var arguments))
+            switch (_arguments.Advance(text, body + _headArguments, Origin, _headName!, sink, out var argumentsEnd))
             {
-                return Outcome.NotCall;
+                case ScanStatus.Incomplete:
+                    end = text.Length;
+                    return isFinal ? Outcome.NotCall : Outcome.NeedMore;
+                case ScanStatus.Invalid:
+                    return NotCall(text, argumentsEnd, isFinal, out end);
             }
 
-            sink.Call(name, arguments);
+            var after = Markers.SkipWhitespace(text, argumentsEnd);
+            if (text[after..].StartsWith(Fence, StringComparison.Ordinal))
+            {
+                after = Markers.SkipWhitespace(text, after + Fence.Length);
+            }
+
+            switch (Markers.At(text[after..], CallEnd))
+            {
+                case Markers.Match.Full:
+                    end = after + CallEnd.Length;
+                    break;
+                case Markers.Match.Partial when !isFinal:
+                    end = 0;
+                    return Outcome.NeedMore;
+                case Markers.Match.Partial:
+                    end = text.Length;
+                    break;
+                default:
+                    if (!isFinal && Markers.At(text[after..], Fence) == Markers.Match.Partial)
+                    {
+                        end = 0;
+                        return Outcome.NeedMore;
+                    }
+
+                    return NotCall(text, after, isFinal, out end);
+            }
+
+            sink.CallEnd();
             return Outcome.Call;
         }
 
-        /// <summary><c>TYPE&lt;sep&gt;NAME\n```json\nARGS\n```</c> (V3) or <c>NAME&lt;sep&gt;ARGS</c> (V3.1).</summary>
-        private static bool TryReadSegment(ReadOnlySpan<char> segment, out string name, out string arguments)
+        private const int NeedsMore = -1;
+        private const int NotACall = -2;
+        private const string Fence = "```";
+
+        /// <summary>Where the arguments object of the call whose text starts at <paramref name="body"/> begins; <see cref="NeedsMore"/> or <see cref="NotACall"/>.</summary>
+        private static int FindArguments(ReadOnlySpan<char> text, int body, out string? name)
         {
-            name = arguments = string.Empty;
+            name = null;
+            var segment = text[body..];
+            var callEnd = segment.IndexOf(CallEnd, StringComparison.Ordinal);
+            if (callEnd >= 0)
+            {
+                segment = segment[..callEnd];
+            }
+
+            var more = callEnd < 0 ? NeedsMore : NotACall;
             var separator = segment.IndexOf(Separator, StringComparison.Ordinal);
             if (separator < 0)
             {
-                return false;
+                return more;
             }
 
             var head = segment[..separator].Trim();
-            var tail = segment[(separator + Separator.Length)..];
+            var tailStart = separator + Separator.Length;
+            var tail = segment[tailStart..];
             ReadOnlySpan<char> nameText;
-            ReadOnlySpan<char> json;
+            int json;
             if (tail.TrimStart().StartsWith('{'))
             {
                 nameText = head;
-                json = tail.Trim();
+                json = tailStart + (tail.Length - tail.TrimStart().Length);
             }
             else
             {
                 var newline = tail.IndexOf('\n');
-                if (head.IsEmpty || newline < 0)
+                if (newline < 0)
                 {
-                    return false;
+                    return head.IsEmpty ? NotACall : more;
+                }
+
+                if (head.IsEmpty)
+                {
+                    return NotACall;
                 }
 
                 nameText = tail[..newline].Trim();
-                json = tail[(newline + 1)..].Trim();
-                if (json.StartsWith("```", StringComparison.Ordinal))
+                json = Markers.SkipWhitespace(segment, tailStart + newline + 1);
+                if (json == segment.Length || Markers.At(segment[json..], Fence) == Markers.Match.Partial)
                 {
-                    var fenceEnd = json.IndexOf('\n');
-                    json = fenceEnd < 0 ? json[3..] : json[(fenceEnd + 1)..];
+                    return more;
                 }
 
-                json = json.Trim();
-                if (json.EndsWith("```", StringComparison.Ordinal))
+                if (segment[json..].StartsWith(Fence, StringComparison.Ordinal))
                 {
-                    json = json[..^3].Trim();
+                    var fenceEnd = segment[json..].IndexOf('\n');
+                    if (fenceEnd < 0)
+                    {
+                        return more;
+                    }
+
+                    json = Markers.SkipWhitespace(segment, json + fenceEnd + 1);
+                    if (json == segment.Length)
+                    {
+                        return more;
+                    }
+                }
+
+                if (segment[json] != '{')
+                {
+                    return NotACall;
                 }
             }
 
             if (nameText.IsEmpty || nameText.ContainsAny(" \t\r\n"))
             {
-                return false;
-            }
-
-            var compact = JsonArgumentScanner.TryCompactObject(json);
-            if (compact is null)
-            {
-                return false;
+                return NotACall;
             }
 
             name = nameText.ToString();
-            arguments = compact;
-            return true;
+            return body + json;
+        }
+
+        /// <summary>Not a call: its text is content up to and including its end marker (at or after <paramref name="from"/>).</summary>
+        private static Outcome NotCall(ReadOnlySpan<char> text, int from, bool isFinal, out int end)
+        {
+            var close = text[from..].IndexOf(CallEnd, StringComparison.Ordinal);
+            if (close >= 0)
+            {
+                end = from + close + CallEnd.Length;
+                return Outcome.NotCall;
+            }
+
+            end = isFinal ? text.Length : 0;
+            return isFinal ? Outcome.NotCall : Outcome.NeedMore;
         }
     }
 }

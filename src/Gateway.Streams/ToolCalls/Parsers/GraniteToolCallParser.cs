@@ -22,7 +22,7 @@ internal sealed class GraniteToolCallParser : ToolCallParserBase
 
         private bool _atStart = true;
 
-        private readonly BracketScanner _json = new(python: false);
+        private readonly JsonCallArrayStreamer _calls = new();
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
@@ -79,22 +79,24 @@ internal sealed class GraniteToolCallParser : ToolCallParserBase
         /// </summary>
         private int ReadArray(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, bool bare)
         {
-            var status = _json.Scan(text, start, Origin, out var end);
+            var status = _calls.Advance(text, start, Origin, sink, out var end);
             if (status == ScanStatus.Incomplete && !isFinal)
             {
                 return 0;
             }
 
             _atStart = false;
-            switch (status)
+            if (status == ScanStatus.Complete)
             {
-                case ScanStatus.Incomplete:
-                    return NotCalls(text, bare ? start + 1 : text.Length, sink, bare);
-                case ScanStatus.Invalid:
-                    return NotCalls(text, bare ? start + 1 : end, sink, bare);
+                return end;
             }
 
-            return TryReportCalls(text[start..end], sink) ? end : NotCalls(text, end, sink, bare);
+            if (_calls.Completed > 0)
+            {
+                return ListBrokenAfter(start + _calls.CompletedLength, status == ScanStatus.Invalid);
+            }
+
+            return NotCalls(text, bare ? start + 1 : status == ScanStatus.Incomplete ? text.Length : end, sink, bare);
         }
 
         private int NotCalls(ReadOnlySpan<char> text, int length, ScanSink sink, bool bare) =>

@@ -20,7 +20,7 @@ internal sealed class HermesToolCallParser : ToolCallParserBase
         private const string Open = "<tool_call>";
         private const string Close = "</tool_call>";
 
-        private readonly BracketScanner _json = new(python: false);
+        private readonly JsonCallStreamer _call = new(callObject: true);
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
@@ -41,7 +41,7 @@ internal sealed class HermesToolCallParser : ToolCallParserBase
                 return Fail(text, body, sink);
             }
 
-            switch (_json.Scan(text, body, Origin, out var end))
+            switch (_call.Advance(text, body, Origin, name: null, sink, out var end))
             {
                 case ScanStatus.Incomplete:
                     return MoreOrFail(text, isFinal, sink);
@@ -69,7 +69,8 @@ internal sealed class HermesToolCallParser : ToolCallParserBase
                     return FailBlock(text, after, Close, isFinal, sink);
             }
 
-            return TryReportCalls(text[body..end], sink) ? blockEnd : Fail(text, blockEnd, sink);
+            sink.CallEnd();
+            return blockEnd;
         }
     }
 }

@@ -22,7 +22,8 @@ internal sealed class Llama3JsonToolCallParser : ToolCallParserBase
 
         private bool _afterCall;
 
-        private readonly BracketScanner _json = new(python: false);
+        private readonly JsonCallStreamer _call = new(callObject: true);
+        private readonly JsonCallArrayStreamer _calls = new();
 
         private enum Outcome
         {
@@ -120,7 +121,30 @@ internal sealed class Llama3JsonToolCallParser : ToolCallParserBase
                 }
             }
 
-            switch (_json.Scan(text, start, Origin, out end))
+            if (text[start] == '[')
+            {
+                var listStatus = _calls.Advance(text, start, Origin, sink, out end);
+                if (listStatus == ScanStatus.Incomplete && !isFinal)
+                {
+                    return Outcome.NeedMore;
+                }
+
+                if (listStatus == ScanStatus.Complete)
+                {
+                    return Outcome.Calls;
+                }
+
+                if (_calls.Completed > 0)
+                {
+                    end = ListBrokenAfter(start + _calls.CompletedLength, listStatus == ScanStatus.Invalid);
+                    return Outcome.Calls;
+                }
+
+                end = start + 1; // a bracket that does not open a call list is content
+                return Outcome.NotCalls;
+            }
+
+            switch (_call.Advance(text, start, Origin, name: null, sink, out end))
             {
                 case ScanStatus.Incomplete:
                     if (!isFinal)
@@ -128,15 +152,16 @@ internal sealed class Llama3JsonToolCallParser : ToolCallParserBase
                         return Outcome.NeedMore;
                     }
 
-                    // Cut by the end of the output: an object is content to the end; a bracket alone is content.
-                    end = text[start] == '{' ? text.Length : start + 1;
+                    end = text.Length; // an object cut by the end of the output is content to the end
                     return Outcome.NotCalls;
                 case ScanStatus.Invalid:
-                    end = start + 1;
+                    // A complete object that is not a call is content as a whole; otherwise only its brace is.
+                    end = _call.WasCompleteJson ? end : start + 1;
                     return Outcome.NotCalls;
             }
 
-            return TryReportCalls(text[start..end], sink) ? Outcome.Calls : Outcome.NotCalls;
+            sink.CallEnd();
+            return Outcome.Calls;
         }
     }
 }

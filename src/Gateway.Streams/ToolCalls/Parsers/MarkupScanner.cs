@@ -149,31 +149,17 @@ internal abstract class MarkupScanner
         return at >= 0 ? Fail(text, from + at + close.Length, sink) : MoreOrFail(text, isFinal, sink);
     }
 
-    /// <summary>Reports the call object, or the array of call objects, in <paramref name="json"/>; false (nothing reported) when it is not one.</summary>
-    protected static bool TryReportCalls(ReadOnlySpan<char> json, ScanSink sink)
+    /// <summary>
+    /// A call list broke off after some calls: they stand, and scanning goes on after the last of them (what follows
+    /// is looked at again as ordinary text, so it stays content). Returns the length to consume.
+    /// </summary>
+    protected int ListBrokenAfter(int completedEnd, bool invalid)
     {
-        if (json[0] == '{')
+        if (invalid)
         {
-            if (!JsonArgumentScanner.TryReadCall(json, out var name, out var arguments))
-            {
-                return false;
-            }
-
-            sink.Call(name, arguments);
-            return true;
+            Failed();
         }
 
-        var calls = JsonArgumentScanner.TryReadCallArray(json);
-        if (calls is null)
-        {
-            return false;
-        }
-
-        foreach (var (name, arguments) in calls)
-        {
-            sink.Call(name, arguments);
-        }
-
-        return true;
+        return completedEnd;
     }
 }

@@ -22,7 +22,9 @@ internal sealed class MistralToolCallParser : ToolCallParserBase
         private const string ArgsMarker = "[ARGS]";
         private const int MaxNameLength = 256;
 
-        private readonly BracketScanner _json = new(python: false);
+        private readonly JsonCallStreamer _call = new(callObject: true);
+        private readonly JsonCallArrayStreamer _calls = new();
+        private readonly JsonCallStreamer _arguments = new(callObject: false);
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
@@ -44,15 +46,32 @@ internal sealed class MistralToolCallParser : ToolCallParserBase
 
         private int JsonForm(ReadOnlySpan<char> text, int body, bool isFinal, ScanSink sink)
         {
-            switch (_json.Scan(text, body, Origin, out var end))
+            ScanStatus status;
+            int end;
+            if (text[body] == '{')
             {
-                case ScanStatus.Incomplete:
-                    return MoreOrFail(text, isFinal, sink);
-                case ScanStatus.Invalid:
-                    return Fail(text, end, sink);
+                status = _call.Advance(text, body, Origin, name: null, sink, out end);
+                if (status == ScanStatus.Complete)
+                {
+                    sink.CallEnd();
+                    return end;
+                }
+            }
+            else
+            {
+                status = _calls.Advance(text, body, Origin, sink, out end);
+                if (status == ScanStatus.Complete)
+                {
+                    return end;
+                }
+
+                if ((status == ScanStatus.Invalid || isFinal) && _calls.Completed > 0)
+                {
+                    return ListBrokenAfter(body + _calls.CompletedLength, status == ScanStatus.Invalid);
+                }
             }
 
-            return TryReportCalls(text[body..end], sink) ? end : Fail(text, end, sink);
+            return status == ScanStatus.Incomplete ? MoreOrFail(text, isFinal, sink) : Fail(text, end, sink);
         }
 
         private int NameForm(ReadOnlySpan<char> text, int body, bool isFinal, ScanSink sink)
@@ -97,7 +116,7 @@ internal sealed class MistralToolCallParser : ToolCallParserBase
                 return Fail(text, position, sink);
             }
 
-            switch (_json.Scan(text, position, Origin, out var end))
+            switch (_arguments.Advance(text, position, Origin, text[body..nameEnd].ToString(), sink, out var end))
             {
                 case ScanStatus.Incomplete:
                     return MoreOrFail(text, isFinal, sink);
@@ -105,13 +124,7 @@ internal sealed class MistralToolCallParser : ToolCallParserBase
                     return Fail(text, end, sink);
             }
 
-            var arguments = JsonArgumentScanner.TryCompactObject(text[position..end]);
-            if (arguments is null)
-            {
-                return Fail(text, end, sink);
-            }
-
-            sink.Call(text[body..nameEnd].ToString(), arguments);
+            sink.CallEnd();
             return end;
         }
     }

@@ -11,13 +11,21 @@ internal sealed class StreamingToolCallParser : ScanSink, IStreamingToolCallPars
     private int _start;
     private int _length;
     private long _decided;
+    private readonly StringBuilder _pendingArguments = new();
     private int _nextIndex;
+    private int _completedCalls;
     private List<ToolCallDelta>? _output;
     private bool _completed;
 
+    // The open call (started, not yet ended): its index, and where its start sits in this feed's output when it
+    // started during this feed (it can then be withdrawn whole); -1 once an earlier feed passed it on.
+    private int _openIndex = -1;
+    private int _openOutputPosition = -1;
+
     public StreamingToolCallParser(MarkupScanner scanner) => _scanner = scanner;
 
-    public bool EmittedToolCalls => _nextIndex > 0;
+    /// <summary>At least one call was completed (an abandoned call does not count).</summary>
+    public bool EmittedToolCalls => _completedCalls > 0;
 
     public void Feed(string contentDelta, List<ToolCallDelta> output)
     {
@@ -48,14 +56,67 @@ internal sealed class StreamingToolCallParser : ScanSink, IStreamingToolCallPars
         Drive(isFinal: true, output);
     }
 
-    public override void Content(ReadOnlySpan<char> text) => _pendingContent.Append(text);
-
-    public override void Call(string name, string argumentsJson)
+    public override void Content(ReadOnlySpan<char> text)
     {
+        if (!text.IsEmpty && _openIndex >= 0)
+        {
+            Abandon();
+        }
+
+        _pendingContent.Append(text);
+    }
+
+    public override void CallStart(string name)
+    {
+        if (_openIndex >= 0)
+        {
+            Abandon();
+        }
+
         FlushContent();
-        var index = _nextIndex++;
-        _output!.Add(new ToolCallDelta.ToolCallStart(index, ToolCallIds.New(), name));
-        _output.Add(new ToolCallDelta.ToolCallArguments(index, argumentsJson));
+        _openIndex = _nextIndex++;
+        _openOutputPosition = _output!.Count;
+        _output.Add(new ToolCallDelta.ToolCallStart(_openIndex, ToolCallIds.New(), name));
+    }
+
+    public override void CallArguments(ReadOnlySpan<char> fragment)
+    {
+        if (_openIndex >= 0)
+        {
+            _pendingArguments.Append(fragment);
+        }
+    }
+
+    public override void CallEnd()
+    {
+        if (_openIndex < 0)
+        {
+            return;
+        }
+
+        FlushArguments();
+        _openIndex = -1;
+        _completedCalls++;
+    }
+
+    /// <summary>
+    /// The open call's markup is not a call after all. Started during this feed, it is withdrawn without trace;
+    /// already passed on, it cannot be taken back: <see cref="ToolCallDelta.ToolCallAbandoned"/> says so.
+    /// </summary>
+    private void Abandon()
+    {
+        _pendingArguments.Clear();
+        if (_openOutputPosition >= 0)
+        {
+            _output!.RemoveRange(_openOutputPosition, _output.Count - _openOutputPosition);
+            _nextIndex--;
+        }
+        else
+        {
+            _output!.Add(new ToolCallDelta.ToolCallAbandoned(_openIndex));
+        }
+
+        _openIndex = -1;
     }
 
     private void Drive(bool isFinal, List<ToolCallDelta> output)
@@ -72,11 +133,27 @@ internal sealed class StreamingToolCallParser : ScanSink, IStreamingToolCallPars
                 _start = 0;
             }
 
+            if (isFinal && _openIndex >= 0)
+            {
+                Abandon(); // defensive: the end of the output decides every call
+            }
+
+            FlushArguments();
             FlushContent();
+            _openOutputPosition = -1;
         }
         finally
         {
             _output = null;
+        }
+    }
+
+    private void FlushArguments()
+    {
+        if (_pendingArguments.Length > 0)
+        {
+            _output!.Add(new ToolCallDelta.ToolCallArguments(_openIndex, _pendingArguments.ToString()));
+            _pendingArguments.Clear();
         }
     }
 

@@ -15,4 +15,10 @@ public abstract record ToolCallDelta
 
     /// <summary>A fragment of the call's <c>function.arguments</c>; the fragments concatenate to the arguments JSON.</summary>
     public sealed record ToolCallArguments(int Index, string Fragment) : ToolCallDelta;
+
+    /// <summary>
+    /// The call's markup turned out malformed after its start (and maybe some arguments) went out; the markup follows
+    /// as <see cref="Content"/>. Streams cannot take a call back, so this is not sent to clients.
+    /// </summary>
+    public sealed record ToolCallAbandoned(int Index) : ToolCallDelta;
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Gateway.Streams.ToolCalls.Parsers;
 
 /// <summary>Base of the parser families: the non-streaming parse and the streaming parser share one scanner.</summary>
@@ -26,6 +28,8 @@ internal abstract class ToolCallParserBase : IToolCallParser
     {
         private readonly List<ReadOnlyMemory<char>> _pieces = [];
         private readonly List<ToolCall> _calls = [];
+        private readonly StringBuilder _openArguments = new();
+        private string? _openName;
 
         public override void Content(ReadOnlySpan<char> text)
         {
@@ -33,6 +37,8 @@ internal abstract class ToolCallParserBase : IToolCallParser
             {
                 return;
             }
+
+            _openName = null; // an open call was abandoned: its markup is this content
 
             if (!source.AsSpan().Overlaps(text, out var offset))
             {
@@ -50,8 +56,28 @@ internal abstract class ToolCallParserBase : IToolCallParser
             _pieces.Add(source.AsMemory(offset, text.Length));
         }
 
-        public override void Call(string name, string argumentsJson) =>
-            _calls.Add(new ToolCall(ToolCallIds.New(), name, argumentsJson));
+        public override void CallStart(string name)
+        {
+            _openName = name;
+            _openArguments.Clear();
+        }
+
+        public override void CallArguments(ReadOnlySpan<char> fragment)
+        {
+            if (_openName is not null)
+            {
+                _openArguments.Append(fragment);
+            }
+        }
+
+        public override void CallEnd()
+        {
+            if (_openName is not null)
+            {
+                _calls.Add(new ToolCall(ToolCallIds.New(), _openName, _openArguments.ToString()));
+                _openName = null;
+            }
+        }
 
         public ToolCallParseResult ToResult() => new(TrimmedContent(), _calls);
 

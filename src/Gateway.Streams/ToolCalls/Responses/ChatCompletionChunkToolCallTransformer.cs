@@ -239,7 +239,10 @@ internal sealed class ChatCompletionChunkToolCallTransformer
     {
         foreach (var e in _events)
         {
-            output.Add(BuildChunk(top, index, ChoiceKind.Event, null, default, default, e));
+            if (e is not ToolCallDelta.ToolCallAbandoned)
+            {
+                output.Add(BuildChunk(top, index, ChoiceKind.Event, null, default, default, e)); // a sent call cannot be taken back
+            }
         }
 
         _events.Clear();

@@ -56,18 +56,23 @@ public sealed class HermesToolCallParserSpec
     }
 
     [Fact]
-    public void A_call_is_emitted_as_soon_as_its_block_closes()
+    public void A_call_starts_when_its_name_is_complete_and_its_arguments_stream_before_the_block_closes()
     {
         var streaming = Parser(Hermes).CreateStreaming(ToolSchemas.Empty);
         var events = new List<ToolCallDelta>();
 
-        streaming.Feed("<tool_call>{\"name\": \"a\", \"arguments\": {\"k\": 1}}", events);
-        Assert.Empty(events);
-        streaming.Feed("</tool_call>", events);
-
-        var start = Assert.IsType<ToolCallDelta.ToolCallStart>(events[0]);
+        streaming.Feed("<tool_call>{\"name\": \"a\"", events);
+        var start = Assert.IsType<ToolCallDelta.ToolCallStart>(Assert.Single(events));
         Assert.Equal((0, "a"), (start.Index, start.Name));
-        Assert.Equal(new ToolCallDelta.ToolCallArguments(0, "{\"k\":1}"), events[1]);
+
+        streaming.Feed(", \"arguments\": {\"k\": 1", events);
+        Assert.Equal(new ToolCallDelta.ToolCallArguments(0, "{\"k\":1"), events[^1]);
+        streaming.Feed("}}", events);
+        Assert.Equal(new ToolCallDelta.ToolCallArguments(0, "}"), events[^1]); // the wrapper's brace is not an argument
+        Assert.False(streaming.EmittedToolCalls);
+
+        streaming.Feed("</tool_call>", events);
+        Assert.Equal(3, events.Count);
         Assert.True(streaming.EmittedToolCalls);
     }
 

@@ -4,8 +4,11 @@ using Gateway.Streams.ToolCalls.Parsers;
 
 namespace Gateway.Streams.Tests.ToolCalls.Parsers;
 
-/// <summary>What a client sees after accumulating a stream like the OpenAI SDK does.</summary>
-internal sealed record StreamedOutput(string? Content, IReadOnlyList<ToolCall> ToolCalls, bool EmittedToolCalls);
+/// <summary>
+/// What a client sees after accumulating a stream like the OpenAI SDK does, less the calls abandoned after their
+/// start went out (<see cref="AbandonedCalls"/>; their markup is in the content too).
+/// </summary>
+internal sealed record StreamedOutput(string? Content, IReadOnlyList<ToolCall> ToolCalls, bool EmittedToolCalls, int AbandonedCalls = 0);
 
 /// <summary>Runs parsers over chunked text and checks what any stream must satisfy.</summary>
 internal static class ToolCallParserHarness
@@ -31,6 +34,7 @@ internal static class ToolCallParserHarness
     {
         var content = new StringBuilder();
         var calls = new List<(string Id, string Name, StringBuilder Arguments)>();
+        var abandoned = new HashSet<int>();
         foreach (var delta in events)
         {
             switch (delta)
@@ -47,18 +51,24 @@ internal static class ToolCallParserHarness
                     break;
                 case ToolCallDelta.ToolCallArguments arguments:
                     Assert.InRange(arguments.Index, 0, calls.Count - 1);
+                    Assert.DoesNotContain(arguments.Index, abandoned);
                     calls[arguments.Index].Arguments.Append(arguments.Fragment);
+                    break;
+                case ToolCallDelta.ToolCallAbandoned dropped:
+                    Assert.InRange(dropped.Index, 0, calls.Count - 1);
+                    Assert.True(abandoned.Add(dropped.Index));
                     break;
             }
         }
 
-        Assert.Equal(calls.Count > 0, emittedToolCalls);
+        Assert.Equal(calls.Count > abandoned.Count, emittedToolCalls);
         Assert.Equal(calls.Count, calls.Select(c => c.Id).Distinct().Count());
         var text = content.ToString().Trim();
         return new StreamedOutput(
             text.Length == 0 ? null : text,
-            calls.Select(c => new ToolCall(c.Id, c.Name, c.Arguments.ToString())).ToList(),
-            emittedToolCalls);
+            calls.Where((_, index) => !abandoned.Contains(index)).Select(c => new ToolCall(c.Id, c.Name, c.Arguments.ToString())).ToList(),
+            emittedToolCalls,
+            abandoned.Count);
     }
 
     /// <summary>Splits on character boundaries without cutting a surrogate pair.</summary>
