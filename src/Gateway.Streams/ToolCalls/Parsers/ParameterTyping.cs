@@ -7,6 +7,16 @@ namespace Gateway.Streams.ToolCalls.Parsers;
 /// <summary>Converts a <c>qwen3_coder</c> parameter text to the JSON type its schema declares.</summary>
 internal static class ParameterTyping
 {
+    /// <summary>Whether every value of a parameter with this schema stays a string (so it can be sent as it arrives).</summary>
+    public static bool AlwaysString(JsonElement schema)
+    {
+        var types = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        CollectTypes(schema, types, depth: 0);
+        return types.Count == 0 || (IsString(types) && !types.Contains("null"));
+    }
+
+    private static bool IsString(HashSet<string> types) => types.Contains("string") || types.Contains("str") || types.Contains("text");
+
     /// <summary>Writes the typed value; false when it should stay a string.</summary>
     public static bool TryWriteTyped(CompactJsonWriter writer, JsonElement schema, string value)
     {
@@ -18,7 +28,7 @@ internal static class ParameterTyping
         }
 
         var trimmed = value.Trim();
-        var isString = types.Contains("string") || types.Contains("str") || types.Contains("text");
+        var isString = IsString(types);
         if (trimmed == "null" && (types.Contains("null") || !isString))
         {
             writer.WriteNullValue();

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Gateway.Streams.ToolCalls.Scanning;
 
@@ -26,9 +27,24 @@ internal sealed class Qwen3CoderToolCallParser : ToolCallParserBase
         private const string ParameterOpen = "<parameter=";
         private const string ParameterClose = "</parameter>";
 
+        private readonly StringBuilder _fragment = new();
         private bool _inBlock;
-        private long _valueOrigin = -1;
+
+        // The function being read, by its offset in the output: its name, where the next parameter (or its end) is
+        // looked for, and how many parameters were sent.
+        private long _functionOrigin = -1;
+        private string _function = string.Empty;
+        private int _resume;
+        private int _parameters;
+
+        // The parameter being read (offsets from the function's start): its value's start (-1: none), how far the value
+        // was searched for its end and sent, and whether it is a string sent as it arrives.
+        private string _parameter = string.Empty;
+        private JsonElement _schema;
+        private int _valueStart = -1;
         private int _valueSearched;
+        private int _valueSent;
+        private bool _valueStreams;
 
         protected override int Step(ReadOnlySpan<char> text, bool isFinal, ScanSink sink)
         {
@@ -118,34 +134,61 @@ internal sealed class Qwen3CoderToolCallParser : ToolCallParserBase
             return 0;
         }
 
-        /// <summary>Reads <c>&lt;function=NAME&gt;…&lt;/function&gt;</c> at <paramref name="start"/> and reports the call.</summary>
+        /// <summary>
+        /// Reads <c>&lt;function=NAME&gt;…&lt;/function&gt;</c> at <paramref name="start"/>, reporting the call as it
+        /// arrives: its start once the name is complete, each parameter's key when the parameter starts, a string
+        /// value as it arrives and any other value when it is complete. Asked again about the same function (same
+        /// output offset), it resumes where it stopped.
+        /// </summary>
         private ScanStatus ReadFunction(ReadOnlySpan<char> text, int start, bool isFinal, ScanSink sink, out int end)
         {
             end = 0;
-            var position = start + FunctionOpen.Length;
-            var status = ReadName(text, ref position, out var name);
-            if (status != ScanStatus.Complete)
+            if (_functionOrigin != Origin + start)
             {
-                return status == ScanStatus.Incomplete && !isFinal ? ScanStatus.Incomplete : ScanStatus.Invalid;
+                var position = start + FunctionOpen.Length;
+                var status = ReadName(text, ref position, out var name);
+                if (status != ScanStatus.Complete)
+                {
+                    return status == ScanStatus.Incomplete && !isFinal ? ScanStatus.Incomplete : ScanStatus.Invalid;
+                }
+
+                _functionOrigin = Origin + start;
+                _function = name;
+                _resume = position - start;
+                _parameters = 0;
+                _valueStart = -1;
+                sink.CallStart(name);
             }
 
-            var parameters = new List<KeyValuePair<string, string>>();
+            var function = text[start..];
             while (true)
             {
-                position = Markers.SkipWhitespace(text, position);
-                var rest = text[position..];
+                if (_valueStart >= 0)
+                {
+                    if (!ReadValue(function, isFinal, sink, out var valueEnd))
+                    {
+                        return ScanStatus.Incomplete;
+                    }
+
+                    _parameters++;
+                    _valueStart = -1;
+                    _resume = valueEnd;
+                }
+
+                var position = Markers.SkipWhitespace(function, _resume);
+                var rest = function[position..];
                 var functionClose = Markers.At(rest, FunctionClose);
                 if (functionClose == Markers.Match.Full)
                 {
-                    end = position + FunctionClose.Length;
-                    break;
+                    end = start + position + FunctionClose.Length;
+                    return EndCall(sink);
                 }
 
                 var parameter = Markers.At(rest, ParameterOpen);
                 if (parameter == Markers.Match.Full)
                 {
                     position += ParameterOpen.Length;
-                    status = ReadName(text, ref position, out var parameterName);
+                    var status = ReadName(function, ref position, out var parameterName);
                     if (status == ScanStatus.Invalid)
                     {
                         return status;
@@ -159,16 +202,10 @@ internal sealed class Qwen3CoderToolCallParser : ToolCallParserBase
                         }
 
                         end = text.Length; // truncated inside a parameter name: the call keeps what it has
-                        break;
+                        return EndCall(sink);
                     }
 
-                    status = ReadValue(text, ref position, isFinal, out var value);
-                    if (status != ScanStatus.Complete)
-                    {
-                        return status;
-                    }
-
-                    Set(parameters, parameterName, value);
+                    StartParameter(parameterName, position, sink);
                     continue;
                 }
 
@@ -180,82 +217,176 @@ internal sealed class Qwen3CoderToolCallParser : ToolCallParserBase
                     }
 
                     end = text.Length; // truncated output: the call stands with what it has
-                    break;
+                    return EndCall(sink);
                 }
 
                 return ScanStatus.Invalid;
             }
+        }
 
-            sink.Call(name, BuildArguments(name, parameters));
+        private ScanStatus EndCall(ScanSink sink)
+        {
+            sink.CallArguments(_parameters == 0 ? "{}" : "}");
+            sink.CallEnd();
+            _functionOrigin = -1;
             return ScanStatus.Complete;
         }
 
-        /// <summary>Reads a value up to <c>&lt;/parameter&gt;</c>, <c>&lt;/function&gt;</c> or a <c>&lt;parameter=</c> that starts a line.</summary>
-        private ScanStatus ReadValue(ReadOnlySpan<char> text, ref int position, bool isFinal, out string value)
+        /// <summary>A parameter's name is complete; a value that stays a string starts with its key at once.</summary>
+        private void StartParameter(string name, int valueStart, ScanSink sink)
         {
-            var start = position;
+            _parameter = name;
+            _valueStart = _valueSent = _valueSearched = valueStart;
+            _valueStreams = !tools.TryGetParameterSchema(_function, name, out _schema) || ParameterTyping.AlwaysString(_schema);
+            if (_valueStreams)
+            {
+                var key = new CompactJsonWriter();
+                key.WritePropertyName(name);
+                Send(sink, _parameters == 0 ? "{" : ",", key.ToString(), "\"");
+            }
+        }
 
-            // A long value arriving in small chunks: resume the search where the last one stopped.
-            var search = _valueOrigin == Origin + start ? start + _valueSearched : start;
+        /// <summary>
+        /// Reads the value up to <c>&lt;/parameter&gt;</c>, <c>&lt;/function&gt;</c> or a <c>&lt;parameter=</c> that
+        /// starts a line, sending a string value as far as it is certain; true once it is complete.
+        /// </summary>
+        private bool ReadValue(ReadOnlySpan<char> function, bool isFinal, ScanSink sink, out int valueEnd)
+        {
+            var search = _valueSearched;
             while (true)
             {
-                var lt = text[search..].IndexOf('<');
+                var lt = function[search..].IndexOf('<');
                 if (lt < 0)
                 {
                     if (!isFinal)
                     {
-                        Remember(start, text.Length);
-                        value = string.Empty;
-                        return ScanStatus.Incomplete;
+                        _valueSearched = function.Length;
+                        SendValue(function, function.Length, sink);
+                        valueEnd = 0;
+                        return false;
                     }
 
-                    value = TrimNewlines(text[start..]);
-                    position = text.Length;
-                    return ScanStatus.Complete;
+                    valueEnd = function.Length;
+                    return FinishValue(function, function.Length, sink);
                 }
 
                 var at = search + lt;
-                var rest = text[at..];
+                var rest = function[at..];
                 var parameterClose = Markers.At(rest, ParameterClose);
                 var functionClose = Markers.At(rest, FunctionClose);
-                var lineStart = at > start && text[at - 1] == '\n';
+                var lineStart = at > _valueStart && function[at - 1] == '\n';
                 var nextParameter = lineStart ? Markers.At(rest, ParameterOpen) : Markers.Match.None;
                 if (parameterClose == Markers.Match.Full)
                 {
-                    value = TrimNewlines(text[start..at]);
-                    position = at + ParameterClose.Length;
-                    return ScanStatus.Complete;
+                    valueEnd = at + ParameterClose.Length;
+                    return FinishValue(function, at, sink);
                 }
 
                 if (functionClose == Markers.Match.Full || nextParameter == Markers.Match.Full)
                 {
-                    value = TrimNewlines(text[start..at]); // the closing tag was left out
-                    position = at;
-                    return ScanStatus.Complete;
+                    valueEnd = at; // the closing tag was left out
+                    return FinishValue(function, at, sink);
                 }
 
                 if (parameterClose == Markers.Match.Partial || functionClose == Markers.Match.Partial || nextParameter == Markers.Match.Partial)
                 {
                     if (!isFinal)
                     {
-                        Remember(start, at);
-                        value = string.Empty;
-                        return ScanStatus.Incomplete;
+                        _valueSearched = at;
+                        SendValue(function, at, sink);
+                        valueEnd = 0;
+                        return false;
                     }
 
-                    value = TrimNewlines(text[start..at]);
-                    position = text.Length;
-                    return ScanStatus.Complete;
+                    valueEnd = function.Length;
+                    return FinishValue(function, at, sink);
                 }
 
                 search = at + 1;
             }
         }
 
-        private void Remember(int valueStart, int searchFrom)
+        /// <summary>
+        /// Sends a string value's text up to <paramref name="limit"/>, keeping back what may still be trimmed (a
+        /// leading newline not yet followed by anything, a trailing newline) and a trailing high surrogate.
+        /// </summary>
+        private void SendValue(ReadOnlySpan<char> function, int limit, ScanSink sink)
         {
-            _valueOrigin = Origin + valueStart;
-            _valueSearched = searchFrom - valueStart;
+            if (!_valueStreams || limit == _valueSent)
+            {
+                return;
+            }
+
+            if (_valueSent == _valueStart && function[_valueStart] == '\n')
+            {
+                _valueSent++; // one leading newline is not part of the value
+            }
+
+            if (limit > _valueSent && (function[limit - 1] == '\n' || char.IsHighSurrogate(function[limit - 1])))
+            {
+                limit--;
+            }
+
+            if (limit > _valueSent)
+            {
+                SendEscaped(sink, function[_valueSent..limit], closeString: false);
+                _valueSent = limit;
+            }
+        }
+
+        /// <summary>The value ends at <paramref name="at"/>: sends the rest of a string, or the whole typed value with its key.</summary>
+        private bool FinishValue(ReadOnlySpan<char> function, int at, ScanSink sink)
+        {
+            if (_valueStreams)
+            {
+                var from = _valueSent;
+                if (from == _valueStart && at > from && function[from] == '\n')
+                {
+                    from++;
+                }
+
+                var limit = at > from && function[at - 1] == '\n' ? at - 1 : at;
+                SendEscaped(sink, function[from..Math.Max(from, limit)], closeString: true);
+                return true;
+            }
+
+            var value = TrimNewlines(function[_valueStart..at]);
+            var writer = new CompactJsonWriter();
+            writer.WritePropertyName(_parameter);
+            if (!ParameterTyping.TryWriteTyped(writer, _schema, value))
+            {
+                writer.WriteStringValue(value);
+            }
+
+            Send(sink, _parameters == 0 ? "{" : ",", writer.ToString(), string.Empty);
+            return true;
+        }
+
+        private void SendEscaped(ScanSink sink, ReadOnlySpan<char> text, bool closeString)
+        {
+            _fragment.Clear();
+            CompactJsonWriter.AppendEscaped(_fragment, text);
+            if (closeString)
+            {
+                _fragment.Append('"');
+            }
+
+            Flush(sink);
+        }
+
+        private void Send(ScanSink sink, string first, string second, string third)
+        {
+            _fragment.Clear();
+            _fragment.Append(first).Append(second).Append(third);
+            Flush(sink);
+        }
+
+        private void Flush(ScanSink sink)
+        {
+            foreach (var chunk in _fragment.GetChunks())
+            {
+                sink.CallArguments(chunk.Span);
+            }
         }
 
         private static string TrimNewlines(ReadOnlySpan<char> value)
@@ -302,37 +433,6 @@ internal sealed class Qwen3CoderToolCallParser : ToolCallParserBase
             }
 
             return ScanStatus.Incomplete;
-        }
-
-        private static void Set(List<KeyValuePair<string, string>> parameters, string name, string value)
-        {
-            for (var i = 0; i < parameters.Count; i++)
-            {
-                if (parameters[i].Key == name)
-                {
-                    parameters[i] = new(name, value);
-                    return;
-                }
-            }
-
-            parameters.Add(new(name, value));
-        }
-
-        private string BuildArguments(string function, List<KeyValuePair<string, string>> parameters)
-        {
-            var writer = new CompactJsonWriter();
-            writer.WriteStartObject();
-            foreach (var (name, value) in parameters)
-            {
-                writer.WritePropertyName(name);
-                if (!tools.TryGetParameterSchema(function, name, out var schema) || !ParameterTyping.TryWriteTyped(writer, schema, value))
-                {
-                    writer.WriteStringValue(value);
-                }
-            }
-
-            writer.WriteEndObject();
-            return writer.ToString();
         }
     }
 }

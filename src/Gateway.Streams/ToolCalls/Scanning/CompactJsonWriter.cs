@@ -121,6 +121,16 @@ internal sealed class CompactJsonWriter
     private void AppendString(string value)
     {
         _builder.Append('"');
+        AppendEscaped(_builder, value);
+        _builder.Append('"');
+    }
+
+    /// <summary>
+    /// Appends <paramref name="value"/> as the inside of a JSON string. Text split anywhere but inside a surrogate pair
+    /// escapes to the same characters piece by piece as whole.
+    /// </summary>
+    public static void AppendEscaped(StringBuilder builder, ReadOnlySpan<char> value)
+    {
         var runStart = 0;
         for (var i = 0; i < value.Length; i++)
         {
@@ -143,23 +153,23 @@ internal sealed class CompactJsonWriter
                 continue;
             }
 
-            _builder.Append(value, runStart, i - runStart);
+            builder.Append(value[runStart..i]);
             if (escape is null)
             {
-                _builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
             }
             else
             {
-                _builder.Append(escape);
+                builder.Append(escape);
             }
 
             runStart = i + 1;
         }
 
-        _builder.Append(value, runStart, value.Length - runStart).Append('"');
+        builder.Append(value[runStart..]);
     }
 
-    private static bool IsPaired(string value, int index) => char.IsHighSurrogate(value[index])
+    private static bool IsPaired(ReadOnlySpan<char> value, int index) => char.IsHighSurrogate(value[index])
         ? index + 1 < value.Length && char.IsLowSurrogate(value[index + 1])
         : index > 0 && char.IsHighSurrogate(value[index - 1]);
 }
