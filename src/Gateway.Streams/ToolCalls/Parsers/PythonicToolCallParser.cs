@@ -1,3 +1,4 @@
+using System.Buffers;
 using Gateway.Streams.ToolCalls.Scanning;
 
 namespace Gateway.Streams.ToolCalls.Parsers;
@@ -6,7 +7,9 @@ namespace Gateway.Streams.ToolCalls.Parsers;
 /// <c>pythonic</c>: the output starts (after whitespace, optionally inside <c>&lt;|python_start|&gt;</c> …
 /// <c>&lt;|python_end|&gt;</c>) with a Python list of keyword-argument calls with literal values,
 /// <c>[f(a=1, b="x"), g()]</c> (Llama 3.2 pythonic, Llama 4, ToolACE). Text after the list stays content; the
-/// format has no marker, so a list anywhere but the start is content, as is a list that is not all such calls.
+/// format has no marker, so a list anywhere but the start is content, as is a list that does not start with such a
+/// call. A call streams argument by argument and ends at the <c>,</c> or <c>]</c> after it; calls ended before an
+/// element that is not a call stand, and the rest of the list is content.
 /// </summary>
 internal sealed class PythonicToolCallParser : ToolCallParserBase
 {
@@ -23,8 +26,28 @@ internal sealed class PythonicToolCallParser : ToolCallParserBase
 
         private const int GateLength = 256;
 
-        private readonly BracketScanner _brackets = new(python: true);
+        private static readonly SearchValues<char> ElementEnds = SearchValues.Create("(),]");
+
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
         private Phase _phase = Phase.Start;
+
+        // The call list being read, by its offset in the output (offsets below are from its '['): where reading
+        // resumes, what comes there, how many calls ended and where the last one ended, and how much text the last
+        // incomplete attempt saw.
+        private long _listOrigin = -1;
+        private int _resume;
+        private ListStage _stage;
+        private int _completed;
+        private int _completedLength;
+        private int _attempted;
+
+        private enum ListStage
+        {
+            CallStart,
+            Arguments,
+            AfterCall,
+            Done,
+        }
 
         private enum Phase
         {
@@ -120,36 +143,130 @@ internal sealed class PythonicToolCallParser : ToolCallParserBase
                 return 0;
             }
 
-            // A long list arriving in small chunks: run the full parser only once its brackets close (or on a short
-            // text, where prose that merely starts with '[' is told apart quickly).
-            if (!isFinal && text.Length - list > GateLength && _brackets.Scan(text, list, Origin, out _) == ScanStatus.Incomplete)
+            return ReadList(text, list, tagged, isFinal, sink);
+        }
+
+        /// <summary>
+        /// Reads the call list at <paramref name="list"/> call by call, argument by argument: a call starts at
+        /// <c>name(</c>, each keyword argument goes out once its value and the separator after it are read, the call
+        /// ends at its <c>)</c>. Resumes where it stopped when asked again about the same list.
+        /// </summary>
+        private int ReadList(ReadOnlySpan<char> text, int list, bool tagged, bool isFinal, ScanSink sink)
+        {
+            var listText = text[list..];
+            if (_listOrigin != Origin + list)
+            {
+                _listOrigin = Origin + list;
+                _resume = 1;
+                _stage = ListStage.CallStart;
+                _completed = 0;
+                _completedLength = 0;
+                _attempted = 0;
+            }
+
+            // A long element arriving in small chunks: read it again only when a character that can end it arrived.
+            if (!isFinal && _attempted > 0 && listText.Length - _resume > GateLength
+                && listText[_attempted..].IndexOfAny(ElementEnds) < 0)
             {
                 return 0;
             }
 
-            var calls = new List<(string Name, string Arguments)>();
-            var reader = new PythonLiteralReader(text, list);
-            switch (reader.ReadCallList(calls))
+            var sawCall = false;
+            while (true)
             {
-                case ScanStatus.Incomplete when !isFinal:
-                    return 0;
-                case ScanStatus.Complete:
-                    foreach (var (name, arguments) in calls)
+                var reader = new PythonLiteralReader(listText, _resume);
+                var status = _stage switch
+                {
+                    ListStage.CallStart => StartCall(ref reader, sink),
+                    ListStage.Arguments => ReadArgument(ref reader, sink),
+                    _ => AfterCall(ref reader, sink),
+                };
+
+                sawCall |= reader.SawCall;
+                if (status == ScanStatus.Complete)
+                {
+                    _resume = reader.Position;
+                    if (_stage == ListStage.Done)
                     {
-                        sink.Call(name, arguments);
+                        _phase = tagged ? Phase.AfterTaggedList : Phase.Content;
+                        return list + _resume;
                     }
 
-                    _phase = tagged ? Phase.AfterTaggedList : Phase.Content;
-                    return reader.Position;
-                default:
-                    if (reader.SawCall || tagged)
-                    {
-                        Failed();
-                    }
+                    continue;
+                }
 
-                    _phase = Phase.Content;
+                if (status == ScanStatus.Incomplete && !isFinal)
+                {
+                    _attempted = listText.Length;
                     return 0;
+                }
+
+                // Not a call list, or the output ended inside it: calls already complete stand, the rest is content.
+                _phase = Phase.Content;
+                if (_completed > 0 || sawCall || _stage != ListStage.CallStart || tagged)
+                {
+                    Failed();
+                }
+
+                return _completed > 0 ? list + _completedLength : 0;
             }
+        }
+
+        private ScanStatus StartCall(ref PythonLiteralReader reader, ScanSink sink)
+        {
+            var status = reader.ReadCallStart(out var name);
+            if (status == ScanStatus.Complete)
+            {
+                sink.CallStart(name);
+                _keys.Clear();
+                _stage = ListStage.Arguments;
+            }
+
+            return status;
+        }
+
+        private ScanStatus ReadArgument(ref PythonLiteralReader reader, ScanSink sink)
+        {
+            var writer = new CompactJsonWriter();
+            var status = reader.ReadKeywordArgument(writer, out var key, out var closed);
+            if (status != ScanStatus.Complete)
+            {
+                return status;
+            }
+
+            if (key is not null)
+            {
+                if (!_keys.Add(key))
+                {
+                    return ScanStatus.Invalid; // a repeated keyword
+                }
+
+                sink.CallArguments(_keys.Count == 1 ? "{" : ",");
+                sink.CallArguments(writer.ToString());
+            }
+
+            if (closed)
+            {
+                sink.CallArguments(_keys.Count == 0 ? "{}" : "}");
+                _stage = ListStage.AfterCall;
+            }
+
+            return ScanStatus.Complete;
+        }
+
+        /// <summary>The call ends at the <c>,</c> or <c>]</c> after it (a list cut off after a call is not a call list).</summary>
+        private ScanStatus AfterCall(ref PythonLiteralReader reader, ScanSink sink)
+        {
+            var status = reader.ReadListSeparator(out var closed);
+            if (status == ScanStatus.Complete)
+            {
+                sink.CallEnd();
+                _completed++;
+                _completedLength = reader.Position;
+                _stage = closed ? ListStage.Done : ListStage.CallStart;
+            }
+
+            return status;
         }
     }
 }

@@ -63,6 +63,94 @@ internal ref struct PythonLiteralReader
         }
     }
 
+    /// <summary>Reads <c>name(</c> (whitespace allowed around the name); <see cref="Position"/> is then just past the parenthesis.</summary>
+    public ScanStatus ReadCallStart(out string name)
+    {
+        name = string.Empty;
+        var status = SkipWhitespace();
+        if (status == ScanStatus.Complete)
+        {
+            status = ReadIdentifier(out name);
+        }
+
+        if (status == ScanStatus.Complete)
+        {
+            status = SkipWhitespace();
+        }
+
+        if (status != ScanStatus.Complete)
+        {
+            return status;
+        }
+
+        if (_text[_position] != '(')
+        {
+            return ScanStatus.Invalid;
+        }
+
+        SawCall = true;
+        _position++;
+        return ScanStatus.Complete;
+    }
+
+    /// <summary>
+    /// Reads the next keyword argument of a call, <c>key=value</c>, written as <c>"key":value</c>, and the <c>,</c> or
+    /// <c>)</c> after it; <paramref name="key"/> is null when the call closes with no argument here. A positional
+    /// argument is invalid.
+    /// </summary>
+    public ScanStatus ReadKeywordArgument(CompactJsonWriter writer, out string? key, out bool closed)
+    {
+        key = null;
+        closed = false;
+        var status = SkipWhitespace();
+        if (status != ScanStatus.Complete)
+        {
+            return status;
+        }
+
+        if (TryClose(')'))
+        {
+            closed = true;
+            return ScanStatus.Complete;
+        }
+
+        status = ReadIdentifier(out var name);
+        if (status == ScanStatus.Complete)
+        {
+            status = SkipWhitespace();
+        }
+
+        if (status != ScanStatus.Complete)
+        {
+            return status;
+        }
+
+        if (_text[_position] != '=')
+        {
+            return ScanStatus.Invalid;
+        }
+
+        _position++;
+        status = SkipWhitespace();
+        if (status != ScanStatus.Complete)
+        {
+            return status;
+        }
+
+        writer.WritePropertyName(name);
+        status = ReadValue(writer);
+        if (status == ScanStatus.Complete)
+        {
+            status = ReadSeparator(')', out closed);
+        }
+
+        key = name;
+        return status;
+    }
+
+    /// <summary>After a call in a call list: <c>,</c> before the next call, or the closing <c>]</c> (<paramref name="closed"/>).</summary>
+    public ScanStatus ReadListSeparator(out bool closed) => ReadSeparator(']', out closed);
+
     /// <summary>Reads one whole literal (the entire remaining text, surrounding whitespace allowed) as JSON.</summary>
     public ScanStatus ReadWholeLiteral(CompactJsonWriter writer)
     {
