@@ -21,7 +21,7 @@ internal abstract class MarkupScanner
 
     /// <summary>
     /// Offset of the text given to <see cref="Step"/> from the start of the output: the output only grows, so a
-    /// scanner may remember work on text at a given offset across calls (see <see cref="BracketScanner"/>).
+    /// scanner may remember work on text at a given offset across calls (see <see cref="JsonCallReader"/>).
     /// </summary>
     protected long Origin { get; private set; }
 

@@ -25,44 +25,6 @@ internal ref struct PythonLiteralReader
     /// <summary>True once the reader saw <c>name(</c>: the text looked like a call list.</summary>
     public bool SawCall { get; private set; }
 
-    /// <summary>Reads <c>[call, call, …]</c> (at least one call) starting at the <c>[</c>.</summary>
-    public ScanStatus ReadCallList(List<(string Name, string Arguments)> calls)
-    {
-        _position++; // '['
-        var status = SkipWhitespace();
-        if (status != ScanStatus.Complete)
-        {
-            return status;
-        }
-
-        if (_text[_position] == ']')
-        {
-            return ScanStatus.Invalid; // an empty list holds no call
-        }
-
-        while (true)
-        {
-            var writer = new CompactJsonWriter();
-            status = ReadCall(writer, out var name);
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-
-            calls.Add((name, writer.ToString()));
-            status = ReadSeparator(']', out var closed);
-            if (status != ScanStatus.Complete)
-            {
-                return status;
-            }
-
-            if (closed)
-            {
-                return ScanStatus.Complete;
-            }
-        }
-    }
-
     /// <summary>Reads <c>name(</c> (whitespace allowed around the name); <see cref="Position"/> is then just past the parenthesis.</summary>
     public ScanStatus ReadCallStart(out string name)
     {
@@ -167,36 +129,6 @@ internal ref struct PythonLiteralReader
         }
 
         return SkipWhitespace() == ScanStatus.Incomplete ? ScanStatus.Complete : ScanStatus.Invalid; // nothing after the value
-    }
-
-    private ScanStatus ReadCall(CompactJsonWriter writer, out string name)
-    {
-        name = string.Empty;
-        var status = ReadIdentifier(out var identifier);
-        if (status != ScanStatus.Complete)
-        {
-            return status;
-        }
-
-        status = SkipWhitespace();
-        if (status != ScanStatus.Complete)
-        {
-            return status;
-        }
-
-        if (_text[_position] != '(')
-        {
-            return ScanStatus.Invalid;
-        }
-
-        SawCall = true;
-        status = ReadEntries(writer, ')', keywords: true);
-        if (status == ScanStatus.Complete)
-        {
-            name = identifier;
-        }
-
-        return status;
     }
 
     /// <summary>After an element: whitespace, then <c>,</c> (optionally followed by the closer) or the closer.</summary>
