@@ -1,4 +1,3 @@
-using System.Buffers;
 using Gateway.Streams.ToolCalls.Scanning;
 
 namespace Gateway.Streams.ToolCalls.Parsers;
@@ -24,22 +23,17 @@ internal sealed class PythonicToolCallParser : ToolCallParserBase
         private const string StartTag = "<|python_start|>";
         private const string EndTag = "<|python_end|>";
 
-        private const int GateLength = 256;
-
-        private static readonly SearchValues<char> ElementEnds = SearchValues.Create("(),]");
-
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private readonly PythonArgumentBoundary _boundary = new();
         private Phase _phase = Phase.Start;
 
         // The call list being read, by its offset in the output (offsets below are from its '['): where reading
-        // resumes, what comes there, how many calls ended and where the last one ended, and how much text the last
-        // incomplete attempt saw.
+        // resumes, what comes there, and how many calls ended and where the last one ended.
         private long _listOrigin = -1;
         private int _resume;
         private ListStage _stage;
         private int _completed;
         private int _completedLength;
-        private int _attempted;
 
         private enum ListStage
         {
@@ -161,12 +155,10 @@ internal sealed class PythonicToolCallParser : ToolCallParserBase
                 _stage = ListStage.CallStart;
                 _completed = 0;
                 _completedLength = 0;
-                _attempted = 0;
             }
 
-            // A long element arriving in small chunks: read it again only when a character that can end it arrived.
-            if (!isFinal && _attempted > 0 && listText.Length - _resume > GateLength
-                && listText[_attempted..].IndexOfAny(ElementEnds) < 0)
+            // A long argument arriving in small chunks: read it again only once it can be complete.
+            if (!isFinal && _stage == ListStage.Arguments && !_boundary.Reached(listText, _resume, Origin + list))
             {
                 return 0;
             }
@@ -197,7 +189,6 @@ internal sealed class PythonicToolCallParser : ToolCallParserBase
 
                 if (status == ScanStatus.Incomplete && !isFinal)
                 {
-                    _attempted = listText.Length;
                     return 0;
                 }
 
