@@ -192,7 +192,7 @@ internal ref struct PythonLiteralReader
             case '[':
                 return ReadList(writer);
             case '{':
-                return ReadEntries(writer, '}', keywords: false);
+                return ReadDict(writer);
             case '-' or '+' or '.' or (>= '0' and <= '9'):
             {
                 var status = ReadNumber(out var number);
@@ -289,10 +289,10 @@ internal ref struct PythonLiteralReader
     /// Reads the entries of a dict (<c>{key: value, …}</c>) or of a call's keyword arguments (<c>(name=value, …)</c>,
     /// each name once) from the opener at the current position, as a JSON object.
     /// </summary>
-    private ScanStatus ReadEntries(CompactJsonWriter writer, char closer, bool keywords)
+    private ScanStatus ReadDict(CompactJsonWriter writer)
     {
+        const char closer = '}';
         writer.WriteStartObject();
-        var seen = keywords ? new HashSet<string>(StringComparer.Ordinal) : null;
         var status = Open(closer, out var closed);
         if (status != ScanStatus.Complete)
         {
@@ -301,8 +301,7 @@ internal ref struct PythonLiteralReader
 
         while (!closed)
         {
-            string key;
-            status = keywords ? ReadIdentifier(out key) : ReadKey(out key);
+            status = ReadKey(out var key);
             if (status != ScanStatus.Complete)
             {
                 return status;
@@ -314,9 +313,9 @@ internal ref struct PythonLiteralReader
                 return status;
             }
 
-            if (_text[_position] != (keywords ? '=' : ':') || (seen is not null && !seen.Add(key)))
+            if (_text[_position] != ':')
             {
-                return ScanStatus.Invalid; // a positional argument or repeated keyword; a set, or not a dict at all
+                return ScanStatus.Invalid; // a set, or not a dict at all
             }
 
             _position++;
