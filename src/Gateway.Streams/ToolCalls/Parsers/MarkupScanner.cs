@@ -4,8 +4,10 @@ namespace Gateway.Streams.ToolCalls.Parsers;
 
 /// <summary>
 /// The per-output state of one parser family. <see cref="Step"/> looks at the undecided text and decides a prefix
-/// of it; it decides only what no later text can change, so any chunking gives the same events. The non-streaming
-/// parse is the same scanner run once over the whole text with <c>isFinal</c> set.
+/// of it; it decides only what no later text can change, so any chunking gives the same events. A call being read
+/// is reported as it becomes certain (start, argument fragments) while its markup stays undecided; if the markup
+/// then turns out not to be a call, reporting it as content abandons the call. The non-streaming parse is the same
+/// scanner run once over the whole text with <c>isFinal</c> set.
 /// </summary>
 internal abstract class MarkupScanner
 {
