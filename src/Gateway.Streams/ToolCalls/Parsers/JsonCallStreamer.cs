@@ -132,7 +132,7 @@ internal sealed class JsonCallStreamer(bool callObject)
                     return false;
                 }
 
-                using (var inner = JsonArgumentScanner.TryParse(decoded))
+                using (var inner = JsonText.TryParse(decoded))
                 {
                     if (inner?.RootElement.ValueKind != JsonValueKind.Object)
                     {
@@ -173,7 +173,7 @@ internal sealed class JsonCallStreamer(bool callObject)
             return inner.ToString();
         }
 
-        using var document = JsonArgumentScanner.TryParse(quoted);
+        using var document = JsonText.TryParse(quoted);
         if (document is null)
         {
             return null;

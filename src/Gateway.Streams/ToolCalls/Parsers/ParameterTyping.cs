@@ -82,7 +82,7 @@ internal static class ParameterTyping
         var wantsArray = types.Contains("array") || types.Contains("list");
         if ((wantsObject && trimmed.StartsWith('{')) || (wantsArray && trimmed.StartsWith('[')))
         {
-            using (var document = JsonArgumentScanner.TryParse(trimmed))
+            using (var document = JsonText.TryParse(trimmed))
             {
                 if (document is not null)
                 {

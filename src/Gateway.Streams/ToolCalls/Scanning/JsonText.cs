@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Gateway.Streams.ToolCalls.Scanning;
 
 /// <summary>Parses JSON text held as characters.</summary>
-internal static class JsonArgumentScanner
+internal static class JsonText
 {
     public static JsonDocument? TryParse(ReadOnlySpan<char> json)
     {
