@@ -4,7 +4,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
 
 namespace Gateway.ToolCallBench;
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using Gateway.Streams.ToolCalls.Parsers;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Host.Configuration;
@@ -163,9 +164,9 @@ internal static class GatewayConfiguration
 
             if (string.IsNullOrWhiteSpace(model.ToolCallParser))
             {
-                model.ToolCallParser = ToolCallParserNames.None;
+                model.ToolCallParser = ToolCallParserRegistry.None;
             }
-            else if (ToolCallParserNames.IsKnown(model.ToolCallParser))
+            else if (ToolCallParserRegistry.IsConfigurable(model.ToolCallParser))
             {
                 model.ToolCallParser = model.ToolCallParser.Trim().ToLowerInvariant();
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Streams.ToolCalls.Parsers;
 
 namespace Gateway.Host.Configuration;
 
@@ -131,9 +132,9 @@ internal static class GatewaySettingsValidator
                 problems.Add(Invariant($"{key(path + ":Id")} '{model.Id}' duplicates Gateway:Models:{ids[model.Id]}:Id; model ids must be unique."));
             }
 
-            if (!ToolCallParserNames.IsKnown(model.ToolCallParser))
+            if (!ToolCallParserRegistry.IsConfigurable(model.ToolCallParser))
             {
-                problems.Add($"{key(path + ":ToolCallParser")} must be one of {string.Join(", ", ToolCallParserNames.All)}, got '{model.ToolCallParser}'.");
+                problems.Add($"{key(path + ":ToolCallParser")} must be one of {string.Join(", ", ToolCallParserRegistry.ConfigurableNames)}, got '{model.ToolCallParser}'.");
             }
 
             if (model.MaxInFlight <= 0)

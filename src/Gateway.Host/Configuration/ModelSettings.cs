@@ -1,3 +1,5 @@
+using Gateway.Streams.ToolCalls.Parsers;
+
 namespace Gateway.Host.Configuration;
 
 /// <summary>One model the gateway serves (<c>Gateway:Models:N</c>).</summary>
@@ -16,8 +18,8 @@ internal sealed class ModelSettings
     /// </summary>
     public List<string> Upstreams { get; set; } = [];
 
-    /// <summary>The gateway-side tool-call parser; one of <see cref="ToolCallParserNames.All"/>. Legacy <c>TOOL_CALL_PARSER</c>.</summary>
-    public string ToolCallParser { get; set; } = ToolCallParserNames.None;
+    /// <summary>The gateway-side tool-call parser; one of <see cref="ToolCallParserRegistry.ConfigurableNames"/>. Legacy <c>TOOL_CALL_PARSER</c>.</summary>
+    public string ToolCallParser { get; set; } = ToolCallParserRegistry.None;
 
     /// <summary>True when vLLM runs with <c>--enable-auto-tool-choice</c> and returns parsed tool calls itself.</summary>
     public bool UpstreamParsesTools { get; set; }

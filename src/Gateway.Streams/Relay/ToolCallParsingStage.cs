@@ -1,7 +1,8 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Gateway.Streams.Sse;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
+using Gateway.Streams.ToolCalls.Responses;
 
 namespace Gateway.Streams.Relay;
 

@@ -1,6 +1,7 @@
 using Akka.Streams.Dsl;
 using Gateway.Streams.Proxy;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
+using Gateway.Streams.ToolCalls.Responses;
 
 namespace Gateway.Streams.Relay;
 

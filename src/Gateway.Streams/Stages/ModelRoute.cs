@@ -1,5 +1,5 @@
 using Gateway.Streams.Proxy;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
 
 namespace Gateway.Streams.Stages;
 

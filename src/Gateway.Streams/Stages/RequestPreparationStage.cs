@@ -2,7 +2,7 @@ using System.Text.Json;
 using Gateway.Streams.Json;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Requests;
 
 namespace Gateway.Streams.Stages;
 

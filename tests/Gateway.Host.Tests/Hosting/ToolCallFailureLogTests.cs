@@ -1,6 +1,6 @@
 using Gateway.Host.Hosting;
 using Gateway.Host.Tests.Support;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Host.Tests.Hosting;

@@ -4,7 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Gateway.Streams.Sse;
 using Gateway.Streams.Relay;
-using Gateway.Streams.ToolCalls;
+using Gateway.Streams.ToolCalls.Parsers;
 
 namespace Gateway.Streams.Tests.Relay;
 
