@@ -14,6 +14,8 @@ internal static class RouteHostingExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler(errors => errors.Run(context => ErrorResponses.WriteAsync(context, GatewayError.InternalError())));
+        app.UseMiddleware<ClientLimitsMiddleware>();
+        app.UseMiddleware<DrainGateMiddleware>();
         app.UseGatewayAuth();
 
         var proxy = app.Services.GetRequiredService<ProxyEndpoint>();
