@@ -40,14 +40,16 @@ internal static class RouteHostingExtensions
         });
         app.MapInspection();
 
-        var postPaths = ProxyRoute.All.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
         app.MapFallback(context =>
         {
             var path = context.Request.Path.Value ?? "";
-            if (postPaths.Contains(path))
+            var allowed = RouteMethods.Allowed(endpoints, context.Request.Path);
+            if (allowed.Count > 0)
             {
-                context.Response.Headers.Allow = "POST";
-                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path));
+                var allow = string.Join(", ", allowed);
+                context.Response.Headers.Allow = allow;
+                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path, allow));
             }
 
             return ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, path));

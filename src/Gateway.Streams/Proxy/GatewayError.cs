@@ -71,8 +71,8 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     public static GatewayError RouteNotFound(string method, string path) =>
         new(404, $"Unknown route: {method} {path}.", InvalidRequest, "not_found");
 
-    public static GatewayError MethodNotAllowed(string method, string path) =>
-        new(405, $"Method {method} is not allowed on {path}; use POST.", InvalidRequest, "method_not_allowed");
+    public static GatewayError MethodNotAllowed(string method, string path, string allow = "POST") =>
+        new(405, $"Method {method} is not allowed on {path}; use {allow}.", InvalidRequest, "method_not_allowed");
 
     public static GatewayError PayloadTooLarge(long cap, long? declared) => new(
         413,
