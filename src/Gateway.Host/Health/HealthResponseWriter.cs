@@ -6,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Gateway.Host.Health;
 
 /// <summary>
-/// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready", "checks":{...}, "models":{...}}</c>,
+/// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready"|"draining", "checks":{...}, "models":{...}}</c>,
 /// so an operator sees which model is not ready and why.
 /// </summary>
 internal static class HealthResponseWriter

@@ -8,7 +8,7 @@ namespace Gateway.Host.Hosting;
 internal static class KestrelHostingExtensions
 {
     /// <summary>Time the host keeps after the drain for Kestrel and the actor system to stop.</summary>
-    public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
 
     public static WebApplicationBuilder ConfigureGatewayKestrel(this WebApplicationBuilder builder, GatewaySettings settings)
     {
