@@ -15,9 +15,11 @@ internal static class AkkaSetup
         services.AddAkka("gateway", (builder, provider) =>
         {
             var runtime = provider.GetRequiredService<GatewayRuntime>();
+            var drain = provider.GetRequiredService<Shutdown.GatewayDrain>();
             builder
-                // On SIGTERM the host stops Kestrel first (draining in-flight requests and streams) and only then the
-                // actor system. Akka's own process-exit hook would terminate it at once, killing live streams.
+                // On SIGTERM the drain runs first, as CoordinatedShutdown phases started by GatewayDrainService, while
+                // Kestrel still listens; then Kestrel stops, then the actor system. Akka's own process-exit hook
+                // would terminate it at once, killing live streams.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 // Akka's scheduler wakes every tick even with nothing scheduled (a .NET timer, then a pool worker
                 // that spins before parking): at the default 10 ms that alone cost ~3-4% of a core on an idle
@@ -32,7 +34,8 @@ internal static class AkkaSetup
                 })
                 .WithActorSystemLivenessCheck(tags: [LivenessTag])
                 .WithModelReadinessCheck(runtime.Models)
-                .WithModelRouters(runtime);
+                .WithModelRouters(runtime)
+                .WithGatewayDrain(drain, runtime.Settings.Server);
         });
         return services;
     }
