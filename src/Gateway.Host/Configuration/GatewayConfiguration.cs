@@ -159,12 +159,12 @@ internal static class GatewayConfiguration
         }
 
         // The embedded simulated model (Qwen-like by name) writes hermes markup, so with no upstream anywhere a model
-        // whose parser is not configured gets hermes: tools work out of the box. An explicit value (even none) wins.
+        // whose parser is not configured gets hermes: tools work out of the box. An explicit value (even none) wins; empty counts as not set.
         var simulated = settings.Simulated;
         for (var m = 0; m < settings.Models.Count; m++)
         {
             var model = settings.Models[m];
-            if (simulated && section.GetSection($"{nameof(GatewaySettings.Models)}:{m}:{nameof(ModelSettings.ToolCallParser)}").Value is null)
+            if (simulated && string.IsNullOrWhiteSpace(section.GetSection($"{nameof(GatewaySettings.Models)}:{m}:{nameof(ModelSettings.ToolCallParser)}").Value))
             {
                 model.ToolCallParser = SimulatedToolCallParser;
             }

@@ -79,6 +79,7 @@ internal static class UpstreamErrorMapper
     {
         RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
         RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
+        RelayResult.GatewayStopped => GatewayError.ShuttingDown("The gateway is shutting down; the stream was ended before it completed."),
         _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
     };
 
@@ -144,15 +145,20 @@ internal static class UpstreamErrorMapper
                 }
             }
 
-            message ??= StringOf(root, "message") ?? StringOf(root, "detail");
-            if (message is null && root.TryGetProperty("detail", out var detail) && detail.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+            message ??= StringOf(root, "message");
+            if (!string.IsNullOrWhiteSpace(message))
             {
-                message = detail.GetRawText(); // FastAPI's request-validation errors
+                return (message.Length > MaxMessageLength ? message[..MaxMessageLength] : message, param, true);
             }
 
-            return string.IsNullOrWhiteSpace(message)
-                ? (Bound(root.GetRawText()), param, false)
-                : (message.Length > MaxMessageLength ? message[..MaxMessageLength] : message, param, true);
+            // FastAPI's own answers (an unknown route: {"detail":"Not Found"}; request validation: a list) are not
+            // vLLM error envelopes: they go out after the status, like a text body.
+            if (root.TryGetProperty("detail", out var detail))
+            {
+                return (Bound(detail.ValueKind == JsonValueKind.String ? detail.GetString()! : detail.GetRawText()), param, false);
+            }
+
+            return (Bound(root.GetRawText()), param, false);
         }
         catch (JsonException)
         {

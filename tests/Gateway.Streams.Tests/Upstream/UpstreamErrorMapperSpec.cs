@@ -13,7 +13,7 @@ public sealed class UpstreamErrorMapperSpec
     [InlineData(502, "Bad Gateway", "vLLM upstream returned 502: Bad Gateway")]
     [InlineData(500, "", "vLLM upstream returned 500 with an empty body.")]
     [InlineData(503, """{"error":"overloaded"}""", "vLLM upstream returned 503: overloaded")]
-    [InlineData(404, """{"detail":"Not Found"}""", "Not Found")]
+    [InlineData(404, """{"detail":"Not Found"}""", "vLLM upstream returned 404: Not Found")]
     [InlineData(400, """{"error":{"message":"This model's maximum context length is 8192 tokens.","param":"messages"}}""", "This model's maximum context length is 8192 tokens.")]
     [InlineData(404, "", "vLLM upstream returned 404 with an empty body.")]
     [InlineData(405, "Method Not Allowed", "vLLM upstream returned 405: Method Not Allowed")]
