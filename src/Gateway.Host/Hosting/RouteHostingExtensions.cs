@@ -37,6 +37,7 @@ internal static class RouteHostingExtensions
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
         app.MapInspection();
+        app.MapAdminConfig();
 
         var postPaths = ProxyRoute.All.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
         app.MapFallback(context =>
