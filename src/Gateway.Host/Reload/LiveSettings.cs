@@ -28,7 +28,9 @@ internal static class LiveSettings
         return [.. keys
             .Where(key => !IsLive(key))
             .Where(key => !string.Equals(Value(running, key), Value(next.Values, key), StringComparison.Ordinal))
-            .Order(StringComparer.OrdinalIgnoreCase)
+            .Select(Canonical)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
             .Select(next.Settings.DescribeKey)];
     }
 
@@ -38,6 +40,10 @@ internal static class LiveSettings
         var parts = key.Split(':');
         return parts.Length >= 2 && Properties.Contains(parts[1]);
     }
+
+    // Keys keep the spelling of their source (a JSON file's camelCase): name them as the settings classes do.
+    private static string Canonical(string key) =>
+        string.Join(':', key.Split(':').Select(part => part.Length > 0 && char.IsLower(part[0]) ? char.ToUpperInvariant(part[0]) + part[1..] : part));
 
     private static string? Value(IReadOnlyDictionary<string, string?> values, string key) => values.TryGetValue(key, out var value) ? value : null;
 }
