@@ -1,10 +1,12 @@
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
+using Gateway.Host.Reload;
 
 try
 {
-    var settings = GatewayApp.LoadSettings(args);
-    await using var app = await GatewayApp.CreateAsync(settings);
+    var source = GatewaySettingsSource.FromProcess(args);
+    var loaded = source.Load();
+    await using var app = await GatewayApp.CreateAsync(loaded.Settings, new GatewayAppOptions { Reload = ReloadableConfiguration.From(source, loaded) });
     await app.RunAsync();
     return 0;
 }

@@ -14,6 +14,7 @@ public sealed class SystemdTests
     [InlineData("NoNewPrivileges", "yes")]
     [InlineData("PrivateTmp", "yes")]
     [InlineData("Restart", "on-failure")]
+    [InlineData("ExecReload", "/bin/kill -HUP $MAINPID")]
     public void The_gateway_unit_sets(string key, string value)
     {
         Assert.Equal(value, Unit("gateway.service").Get("Service", key));

@@ -10,9 +10,15 @@ namespace Gateway.Actors.Routing;
 /// <summary>
 /// Owns the model set: one <see cref="ModelRouterActor"/> child per model, started, stopped and replaced by
 /// <see cref="ApplyModels"/>. Routers report their pipeline and readiness here; the registry keeps one entry per
-/// model and publishes a new immutable <see cref="ModelRegistrySnapshot"/> to <see cref="PublishedModelRegistry"/>
+/// listed model and publishes a new immutable <see cref="ModelRegistrySnapshot"/> to <see cref="PublishedModelRegistry"/>
 /// on every change, which the HTTP side reads without asking anyone.
 /// </summary>
+/// <remarks>
+/// A new router (new model, or a changed one's replacement) is listed only once its pipeline runs and its replicas
+/// were probed once; until then a changed model keeps being served by its old router. A router that is no longer
+/// listed (removed, or replaced) drains: it takes no new requests, finishes the admitted ones (streams included),
+/// and only then stops.
+/// </remarks>
 public sealed class ModelRegistryActor : ReceiveActor
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
@@ -23,6 +29,7 @@ public sealed class ModelRegistryActor : ReceiveActor
     private readonly List<string> _order = [];
     private readonly Dictionary<string, ModelEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _routers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IActorRef Router, ModelEntry Entry)> _starting = new(StringComparer.Ordinal);
     private readonly List<(IActorRef ReplyTo, HashSet<string> Starting)> _pendingApplies = [];
     private int _generation;
 
@@ -37,14 +44,7 @@ public sealed class ModelRegistryActor : ReceiveActor
             _pendingApplies.Add((Sender, started));
             ReplyToFinishedApplies();
         });
-        Receive<ModelPipelineChanged>(changed =>
-        {
-            Update(changed.ModelId, e => e with { Pipeline = changed.Pipeline });
-            if (changed.Pipeline is not null && _routers.TryGetValue(changed.ModelId, out var router) && router.Equals(Sender))
-            {
-                MarkStarted(changed.ModelId);
-            }
-        });
+        Receive<ModelPipelineChanged>(changed => Update(changed.ModelId, e => e with { Pipeline = changed.Pipeline }));
         Receive<ModelReadinessChanged>(changed => Update(changed.ModelId, e => e with { Readiness = changed.Readiness }));
         Receive<GetModelStatus>(_ => CollectStatus());
     }
@@ -65,7 +65,8 @@ public sealed class ModelRegistryActor : ReceiveActor
         var wanted = routes.ToDictionary(r => r.ModelId, StringComparer.Ordinal);
         foreach (var removed in _order.Where(id => !wanted.ContainsKey(id)).ToList())
         {
-            StopRouter(removed);
+            StopStarting(removed);
+            Retire(removed);
             _log.Info("Model {Model} removed", removed);
         }
 
@@ -73,15 +74,23 @@ public sealed class ModelRegistryActor : ReceiveActor
         foreach (var route in routes)
         {
             _order.Add(route.ModelId);
-            if (_entries.TryGetValue(route.ModelId, out var current))
+            var latest = _starting.TryGetValue(route.ModelId, out var pending) ? pending.Entry.Route
+                : _entries.TryGetValue(route.ModelId, out var current) ? current.Route
+                : null;
+            if (latest is not null && !ModelRouteComparer.Changed(latest, route))
             {
-                if (!ModelRouteComparer.Changed(current.Route, route))
+                if (_starting.ContainsKey(route.ModelId))
                 {
-                    continue;
+                    started.Add(route.ModelId); // still starting from an earlier apply: this apply waits for it too
                 }
 
-                StopRouter(route.ModelId);
-                _log.Info("Model {Model} changed; replacing its router", route.ModelId);
+                continue;
+            }
+
+            if (latest is not null)
+            {
+                StopStarting(route.ModelId);
+                _log.Info("Model {Model} changed; starting its new router (the old one serves until the new one is up)", route.ModelId);
             }
 
             StartRouter(route);
@@ -90,17 +99,6 @@ public sealed class ModelRegistryActor : ReceiveActor
 
         Publish();
         return started;
-    }
-
-    /// <summary>Answers <see cref="ApplyModels"/> once every router it started has published its pipeline.</summary>
-    private void MarkStarted(string modelId)
-    {
-        foreach (var (_, starting) in _pendingApplies)
-        {
-            starting.Remove(modelId);
-        }
-
-        ReplyToFinishedApplies();
     }
 
     private void ReplyToFinishedApplies()
@@ -115,35 +113,78 @@ public sealed class ModelRegistryActor : ReceiveActor
 
     private void StartRouter(ModelRoute route)
     {
-        // A replaced or removed router may still be stopping under the plain name: the newcomer gets a suffix.
+        // A replaced or removed router may still be draining under the plain name: the newcomer gets a suffix.
         var plain = RouterName(route.ModelId);
         var name = Context.Child(plain).IsNobody() ? plain : $"{plain}-{++_generation}";
-        _routers[route.ModelId] = Context.ActorOf(ModelRouterActor.Props(route, _dependencies), name);
-        _entries[route.ModelId] = new ModelEntry(route, null, ModelReadiness.NotProbedYet);
+        var router = Context.ActorOf(ModelRouterActor.Props(route, _dependencies), name);
+        _starting[route.ModelId] = (router, new ModelEntry(route, null, ModelReadiness.NotProbedYet));
     }
 
-    private void StopRouter(string modelId)
+    /// <summary>A starting router that was never listed has no requests: it stops at once.</summary>
+    private void StopStarting(string modelId)
     {
-        if (_routers.Remove(modelId, out var router))
+        if (_starting.Remove(modelId, out var pending))
         {
-            Context.Stop(router);
+            Context.Stop(pending.Router);
         }
 
-        _entries.Remove(modelId);
         foreach (var (_, starting) in _pendingApplies)
         {
             starting.Remove(modelId);
         }
     }
 
+    /// <summary>Unlists a model's router and lets it drain before it stops.</summary>
+    private void Retire(string modelId)
+    {
+        if (_routers.Remove(modelId, out var router))
+        {
+            router.Tell(DrainRouter.Instance);
+        }
+
+        _entries.Remove(modelId);
+    }
+
     private void Update(string modelId, Func<ModelEntry, ModelEntry> change)
     {
-        // Only the current router of a model may change its entry (a replaced one may still be reporting).
-        if (_routers.TryGetValue(modelId, out var router) && router.Equals(Sender) && _entries.TryGetValue(modelId, out var entry))
+        // Only the current (or starting) router of a model may change its entry (a retired one may still be reporting).
+        if (_starting.TryGetValue(modelId, out var pending) && pending.Router.Equals(Sender))
         {
-            _entries[modelId] = change(entry);
+            var entry = change(pending.Entry);
+            if (entry.Pipeline is not null && entry.Readiness.CheckedAt is not null)
+            {
+                Promote(modelId, pending.Router, entry);
+            }
+            else
+            {
+                _starting[modelId] = (pending.Router, entry);
+            }
+
+            return;
+        }
+
+        if (_routers.TryGetValue(modelId, out var router) && router.Equals(Sender) && _entries.TryGetValue(modelId, out var current))
+        {
+            _entries[modelId] = change(current);
             Publish();
         }
+    }
+
+    /// <summary>A starting router has its pipeline up and its replicas probed: it replaces the listed one, which drains.</summary>
+    private void Promote(string modelId, IActorRef router, ModelEntry entry)
+    {
+        _starting.Remove(modelId);
+        Retire(modelId);
+        _routers[modelId] = router;
+        _entries[modelId] = entry;
+        Publish();
+        _log.Info("Model {Model} listed ({Readiness})", modelId, entry.Readiness.Reason);
+        foreach (var (_, starting) in _pendingApplies)
+        {
+            starting.Remove(modelId);
+        }
+
+        ReplyToFinishedApplies();
     }
 
     private void Publish() =>

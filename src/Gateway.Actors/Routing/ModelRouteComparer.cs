@@ -1,5 +1,5 @@
+using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
-using Gateway.Streams.Pipeline;
 
 namespace Gateway.Actors.Routing;
 
@@ -13,5 +13,9 @@ internal static class ModelRouteComparer
             || current.UpstreamParsesTools != next.UpstreamParsesTools
             || current.MaxInFlight != next.MaxInFlight
             || current.MaxQueue != next.MaxQueue
-            || !current.Endpoints.Select(e => e.BaseUri).SequenceEqual(next.Endpoints.Select(e => e.BaseUri)));
+            || !current.Endpoints.Select(Replica).SequenceEqual(next.Endpoints.Select(Replica)));
+
+    // A replica as configured: its URL and its breaker's settings (not its live state).
+    private static (Uri BaseUri, bool Enabled, int FailureThreshold, TimeSpan Cooldown) Replica(UpstreamEndpoint endpoint) =>
+        (endpoint.BaseUri, endpoint.Breaker.Enabled, endpoint.Breaker.FailureThreshold, endpoint.Breaker.Cooldown);
 }

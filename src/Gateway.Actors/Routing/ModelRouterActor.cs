@@ -22,6 +22,7 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
     private ModelPipeline? _pipeline;
     private ModelReadiness _readiness = ModelReadiness.NotProbedYet;
     private bool _probing;
+    private bool _draining;
     private int _restarts;
 
     public ModelRouterActor(ModelRoute route, ModelRouterDependencies dependencies)
@@ -33,6 +34,12 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
         Receive<ProbeCompleted>(OnProbeCompleted);
         Receive<PipelineStopped>(OnPipelineStopped);
         Receive<GetModelStatus>(_ => Sender.Tell(Status()));
+        Receive<DrainRouter>(_ => StartDrain());
+        Receive<DrainTimedOut>(_ =>
+        {
+            _log.Warning("Model {Model}: requests still in flight after {DrainTimeout}; stopping its router anyway", _route.ModelId, _dependencies.DrainTimeout);
+            Context.Stop(Self);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -67,10 +74,33 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
             _route.ModelId, _route.MaxInFlight, _route.MaxQueue, _route.Endpoints.Count);
     }
 
+    /// <summary>No new requests; the queued and in-flight ones finish; the pipeline completing stops the router.</summary>
+    private void StartDrain()
+    {
+        if (_draining)
+        {
+            return;
+        }
+
+        _draining = true;
+        Timers.Cancel("probe");
+        Timers.StartSingleTimer("drain", DrainTimedOut.Instance, _dependencies.DrainTimeout);
+        _log.Info("Model {Model}: draining its router ({InFlight} in flight, {Queued} queued)", _route.ModelId, _route.Endpoints.Sum(e => e.InFlight), _pipeline?.Queued ?? 0);
+        _pipeline?.Drain();
+    }
+
     private void OnPipelineStopped(PipelineStopped stopped)
     {
         if (!ReferenceEquals(stopped.Pipeline, _pipeline))
         {
+            return;
+        }
+
+        if (_draining)
+        {
+            _log.Info("Model {Model}: router drained; stopping it", _route.ModelId);
+            _pipeline = null;
+            Context.Stop(Self);
             return;
         }
 

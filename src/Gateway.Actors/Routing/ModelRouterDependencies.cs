@@ -9,4 +9,11 @@ public sealed record ModelRouterDependencies(
     VllmDispatcher Dispatcher,
     UpstreamProbe Probe,
     TimeSpan ProbeInterval,
-    TimeProvider Time);
+    TimeProvider Time)
+{
+    /// <summary>
+    /// How long a removed or replaced router waits for its admitted requests (streams included) before it stops
+    /// anyway. The host sets it just above the upstream request timeout, which bounds every request.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(10);
+}

@@ -17,3 +17,17 @@ internal sealed record ProbeTick
 internal sealed record ProbeCompleted(IReadOnlyList<ProbeResult> Results);
 
 internal sealed record PipelineStopped(ModelPipeline Pipeline, Exception? Cause);
+
+/// <summary>
+/// From the registry to a router it no longer lists (model removed or replaced): stop taking requests, let the
+/// admitted ones finish (streams included), then stop.
+/// </summary>
+internal sealed record DrainRouter
+{
+    public static DrainRouter Instance { get; } = new();
+}
+
+internal sealed record DrainTimedOut
+{
+    public static DrainTimedOut Instance { get; } = new();
+}

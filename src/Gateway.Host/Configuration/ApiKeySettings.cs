@@ -11,4 +11,7 @@ internal sealed class ApiKeySettings
 
     /// <summary>Model ids this key may use; empty means every configured model.</summary>
     public List<string> AllowedModels { get; set; } = [];
+
+    /// <summary>May call the operator endpoints (<c>/admin/config</c>).</summary>
+    public bool Admin { get; set; }
 }

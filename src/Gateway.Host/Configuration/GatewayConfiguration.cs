@@ -58,23 +58,12 @@ internal static class GatewayConfiguration
             AddAppSettings(builder, Path.Combine(directory, $"appsettings.{environmentName.Trim()}.json"));
         }
 
-        // Legacy variables: .env first, real environment over it (exact upper-case names win over other spellings).
-        var legacy = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in DotEnvFile.Read(Path.Combine(directory, ".env")))
-        {
-            legacy[name] = value;
-        }
-
-        foreach (var (name, value) in env.Where(kv => kv.Value is not null)
-                     .OrderBy(kv => kv.Key.Any(char.IsLower) ? 0 : 1))
-        {
-            legacy[name] = value!;
-        }
+        var legacy = LegacyVariables(env, directory);
 
         // 2. GATEWAY_CONFIG_FILE.
-        if (legacy.TryGetValue(LegacyEnvironmentVariables.ConfigFile, out var configFile) && !string.IsNullOrWhiteSpace(configFile))
+        if (ConfigFilePath(legacy, directory) is { } configFile)
         {
-            builder.AddInMemoryCollection(GatewayConfigFile.Load(Path.GetFullPath(configFile.Trim(), directory)));
+            builder.AddInMemoryCollection(GatewayConfigFile.Load(configFile));
         }
 
         // 3 + 4. .env and legacy environment variables.
@@ -95,6 +84,38 @@ internal static class GatewayConfiguration
             builder.AddCommandLine(args);
         }
     }
+
+    /// <summary>The full path of the file <c>GATEWAY_CONFIG_FILE</c> names (from the environment or <c>.env</c>), or null.</summary>
+    /// <param name="environment">Environment variables; null reads the process environment.</param>
+    /// <param name="workingDirectory">Where .env is looked for and a relative path starts; null is the current directory.</param>
+    public static string? ConfigFilePath(IDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        var directory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
+        return ConfigFilePath(LegacyVariables(environment ?? ReadProcessEnvironment(), directory), directory);
+    }
+
+    // Legacy variables: .env first, real environment over it (exact upper-case names win over other spellings).
+    private static Dictionary<string, string> LegacyVariables(IDictionary<string, string?> env, string directory)
+    {
+        var legacy = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in DotEnvFile.Read(Path.Combine(directory, ".env")))
+        {
+            legacy[name] = value;
+        }
+
+        foreach (var (name, value) in env.Where(kv => kv.Value is not null)
+                     .OrderBy(kv => kv.Key.Any(char.IsLower) ? 0 : 1))
+        {
+            legacy[name] = value!;
+        }
+
+        return legacy;
+    }
+
+    private static string? ConfigFilePath(Dictionary<string, string> legacy, string directory) =>
+        legacy.TryGetValue(LegacyEnvironmentVariables.ConfigFile, out var configFile) && !string.IsNullOrWhiteSpace(configFile)
+            ? Path.GetFullPath(configFile.Trim(), directory)
+            : null;
 
     /// <summary>
     /// Binds section <c>Gateway</c> to <see cref="GatewaySettings"/> and fills in derived defaults:

@@ -126,8 +126,17 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
 
         if (handle.TryEnqueue(request) is { } shed)
         {
-            await ErrorResponses.WriteAsync(context, shed);
-            return null;
+            // A config reload may have replaced or removed the model's router since the lookup: look once more.
+            if (!handle.PipelineRunning && !ReferenceEquals(models.Current.TryGet(model, out var newer) ? newer : null, handle))
+            {
+                shed = newer is null ? GatewayError.ModelNotFound(model) : newer.TryEnqueue(request);
+            }
+
+            if (shed is not null)
+            {
+                await ErrorResponses.WriteAsync(context, shed);
+                return null;
+            }
         }
 
         return request;

@@ -6,7 +6,7 @@ namespace Gateway.Host.Hosting;
 internal static class AuthHostingExtensions
 {
     public static IServiceCollection AddGatewayAuth(this IServiceCollection services) =>
-        services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Authenticator);
+        services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Keys);
 
     public static IApplicationBuilder UseGatewayAuth(this IApplicationBuilder app) => app.UseMiddleware<BearerAuthMiddleware>();
 }

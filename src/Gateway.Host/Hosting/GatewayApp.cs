@@ -1,5 +1,6 @@
 using Gateway.Host.Configuration;
 using Gateway.Host.Endpoints;
+using Gateway.Host.Reload;
 using Gateway.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,6 +15,9 @@ internal sealed record GatewayAppOptions
 
     /// <summary>The clock for everything that reads time or waits; tests pass a fake one. Default: the system clock.</summary>
     public TimeProvider? Time { get; init; }
+
+    /// <summary>Where the settings were read from, so they can be reloaded; null turns config reload off (settings built in code).</summary>
+    public ReloadableConfiguration? Reload { get; init; }
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>
@@ -21,12 +25,7 @@ internal static class GatewayApp
 {
     /// <summary>Reads the standard configuration sources plus the Python gateway's variables, binds and validates them.</summary>
     /// <exception cref="ConfigurationException">One line per problem, each naming the key.</exception>
-    public static GatewaySettings LoadSettings(string[] args)
-    {
-        var configuration = new ConfigurationManager();
-        GatewayConfiguration.AddGatewaySources(configuration, args: args);
-        return GatewayConfiguration.BindAndValidate(configuration);
-    }
+    public static GatewaySettings LoadSettings(string[] args) => GatewaySettingsSource.FromProcess(args).Load().Settings;
 
     public static async Task<WebApplication> CreateAsync(GatewaySettings settings, GatewayAppOptions? options = null)
     {
@@ -49,6 +48,7 @@ internal static class GatewayApp
         services.AddSingleton<ModelsEndpoint>();
         services.AddHostedService<ToolCallFailureLog>();
         services.AddEmbeddedSimulator(simulator);
+        services.AddGatewayConfigReload(options.Reload);
         services.AddGatewayActors(LoggingHostingExtensions.AkkaLogLevel(settings.SerilogMinimumLevel));
 
         var app = builder.Build();

@@ -27,9 +27,9 @@ internal sealed class GatewayRuntime : IDisposable
             settings.RateLimit.MaxKeys,
             TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds),
             time);
-        Routes = [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
+        Routes = BuildRoutes(settings, time);
         Models = new PublishedModelRegistry(Routes);
-        Authenticator = new ApiKeyAuthenticator(Keys(settings.Auth));
+        Keys = new PublishedApiKeys(BuildKeys(settings.Auth));
     }
 
     public GatewaySettings Settings { get; }
@@ -50,13 +50,25 @@ internal sealed class GatewayRuntime : IDisposable
 
     public TimeProvider Time { get; }
 
-    public ModelRouterDependencies RouterDependencies => new(RateLimiter, Dispatcher, Probe, ProbeInterval, Time);
+    /// <summary>A removed or replaced router waits this long for its requests, which the request timeout bounds.</summary>
+    public ModelRouterDependencies RouterDependencies => new(RateLimiter, Dispatcher, Probe, ProbeInterval, Time)
+    {
+        DrainTimeout = TimeSpan.FromSeconds(Settings.Upstream.RequestTimeoutSeconds + 5),
+    };
 
-    public ApiKeyAuthenticator Authenticator { get; }
+    /// <summary>The key set in force (a config reload swaps it).</summary>
+    public PublishedApiKeys Keys { get; }
 
     public TimeSpan ProbeInterval => TimeSpan.FromSeconds(Settings.Upstream.ProbeIntervalSeconds);
 
     public void Dispose() => HttpClient.Dispose();
+
+    /// <summary>The models of <paramref name="settings"/> as routes, each replica with its own breaker.</summary>
+    public static IReadOnlyList<ModelRoute> BuildRoutes(GatewaySettings settings, TimeProvider time) =>
+        [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
+
+    /// <summary>The bearer token and keys of <paramref name="auth"/> as an authenticator.</summary>
+    public static ApiKeyAuthenticator BuildKeys(AuthSettings auth) => new(KeyEntries(auth));
 
     private static ModelRoute ToRoute(ModelSettings model, CircuitBreakerSettings breaker, TimeProvider time) => new()
     {
@@ -71,16 +83,16 @@ internal sealed class GatewayRuntime : IDisposable
         MaxQueue = model.MaxQueue,
     };
 
-    private static IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels)> Keys(AuthSettings auth)
+    private static IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels, bool Admin)> KeyEntries(AuthSettings auth)
     {
         if (!string.IsNullOrEmpty(auth.BearerToken))
         {
-            yield return (auth.BearerToken, "default", []);
+            yield return (auth.BearerToken, "default", [], false);
         }
 
         foreach (var key in auth.Keys)
         {
-            yield return (key.Key, key.Name, key.AllowedModels);
+            yield return (key.Key, key.Name, key.AllowedModels, key.Admin);
         }
     }
 }

@@ -39,6 +39,7 @@ internal static class RouteHostingExtensions
             ResponseWriter = HealthResponseWriter.WriteReadinessAsync,
         });
         app.MapInspection();
+        app.MapAdminConfig();
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
         app.MapFallback(context =>

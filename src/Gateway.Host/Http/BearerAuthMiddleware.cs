@@ -4,12 +4,14 @@ namespace Gateway.Host.Http;
 
 /// <summary>
 /// Requires a valid bearer key on every route except the probes and metrics. With no key configured
-/// (loopback-only dev mode, enforced by configuration validation) every caller passes.
+/// (loopback-only dev mode, enforced by configuration validation) every caller passes. Reads the key set
+/// published now, so a reloaded key (or a rotated secret) counts from the next request on.
 /// </summary>
-internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
+internal sealed class BearerAuthMiddleware(RequestDelegate next, PublishedApiKeys keys)
 {
     public Task InvokeAsync(HttpContext context)
     {
+        var authenticator = keys.Current;
         if (!authenticator.Enabled || IsOpenPath(context.Request.Path))
         {
             return next(context);

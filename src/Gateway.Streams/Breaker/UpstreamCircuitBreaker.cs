@@ -31,6 +31,12 @@ public sealed class UpstreamCircuitBreaker
 
     public bool Enabled { get; }
 
+    /// <summary>Consecutive failures that open the breaker.</summary>
+    public int FailureThreshold => _failureThreshold;
+
+    /// <summary>How long the breaker stays open before a trial request.</summary>
+    public TimeSpan Cooldown => _cooldown;
+
     /// <summary>Raised (outside the lock) when the observed state changes.</summary>
     public event Action<CircuitState>? StateChanged;
 

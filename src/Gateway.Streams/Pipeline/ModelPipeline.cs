@@ -66,6 +66,16 @@ public sealed class ModelPipeline
     /// <summary>Offers a request; false when the queue is full (the caller sheds it) or the pipeline stopped.</summary>
     public bool TryEnqueue(ProxyRequest request) => _writer.TryWrite(request);
 
+    /// <summary>
+    /// Stops taking requests but serves the ones already queued: the stream completes (<see cref="Completion"/>)
+    /// once every admitted request has been relayed, streams included. Used when the model is removed or replaced.
+    /// </summary>
+    public void Drain()
+    {
+        _closed = true;
+        _writer.TryComplete();
+    }
+
     /// <summary>Stops taking requests and answers every queued one with <paramref name="error"/>.</summary>
     public void Close(GatewayError error)
     {

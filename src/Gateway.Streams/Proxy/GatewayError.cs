@@ -27,6 +27,7 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     [
         "invalid_json", "invalid_body", "missing_required_parameter", "invalid_type",
         .. ToolValidationCodes,
+        .. AdminCodes,
         "missing_bearer_token", "invalid_bearer_token", "model_not_allowed", "model_not_found", "not_found",
         "method_not_allowed", "payload_too_large", "rate_limit_exceeded", "upstream_client_error",
         "upstream_unavailable", "model_overloaded", "upstream_timeout", "internal_error", "client_closed_request",

@@ -157,7 +157,7 @@ public class ModelRouterActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Same(a, published.Current.All[0].Route);
         Assert.NotSame(firstB, published.Current.All[1].Pipeline);
         Assert.Equal("http://other.test/", published.Current.All[1].Route.Endpoints[0].BaseUri.ToString());
-        Assert.False(firstB!.IsOpen);
+        AwaitCondition(() => !firstB!.IsOpen, Wait); // the replaced router drains
     }
 
     [Fact]

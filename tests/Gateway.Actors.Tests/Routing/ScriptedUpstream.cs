@@ -10,7 +10,26 @@ public sealed class ScriptedUpstream : HttpMessageHandler
     public volatile string ServedModel = "m";
     public volatile bool Down;
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>While set and not completed, health probes wait for it (a replica slow to answer its first probe).</summary>
+    public volatile TaskCompletionSource? ProbesHeld;
+
+    private int _heldProbes;
+
+    /// <summary>Probes that found <see cref="ProbesHeld"/> pending and waited.</summary>
+    public int HeldProbes => Volatile.Read(ref _heldProbes);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (ProbesHeld is { Task.IsCompleted: false } held && request.RequestUri!.AbsolutePath == "/health")
+        {
+            Interlocked.Increment(ref _heldProbes);
+            await held.Task.WaitAsync(cancellationToken);
+        }
+
+        return Answer(request);
+    }
+
+    private HttpResponseMessage Answer(HttpRequestMessage request)
     {
         if (Down)
         {
@@ -24,7 +43,7 @@ public sealed class ScriptedUpstream : HttpMessageHandler
             "/v1/models" => Json($$"""{"object":"list","data":[{"id":"{{ServedModel}}","object":"model","owned_by":"vllm","max_model_len":4096}]}"""),
             _ => Json("""{"id":"chatcmpl-1","object":"chat.completion","choices":[]}"""),
         };
-        return Task.FromResult(response);
+        return response;
     }
 
     private static HttpResponseMessage Json(string json) =>

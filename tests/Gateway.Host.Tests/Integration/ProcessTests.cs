@@ -149,6 +149,45 @@ public sealed class ProcessTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Sighup_reloads_the_configuration_and_the_process_keeps_running()
+    {
+        var port = Loopback.FreePort();
+        using var process = Start(("SERVER_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            await WaitUntilReadyAsync(client);
+
+            using (var hup = Process.Start("kill", ["-HUP", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await hup.WaitForExitAsync();
+            }
+
+            // Auth is off (loopback): /admin/config answers loopback callers.
+            System.Text.Json.JsonElement reload = default;
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    using var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/admin/config", UriKind.Relative)));
+                    reload = document.RootElement.GetProperty("reload").Clone();
+                    return reload.GetProperty("attempts").GetInt32() >= 1;
+                },
+                "the SIGHUP reload is recorded");
+
+            Assert.Equal("signal", reload.GetProperty("last").GetProperty("trigger").GetString());
+            Assert.Equal("ok", reload.GetProperty("last").GetProperty("result").GetString());
+            Assert.False(process.HasExited);
+            using var ready = await client.GetAsync(new Uri("/ready", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     private static async Task WaitUntilReadyAsync(HttpClient client)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -77,6 +77,17 @@ internal sealed class RunningGateway : IAsyncDisposable
         return new RunningGateway(app, app.Services.GetService<SimulatorServer>(), settings);
     }
 
+    /// <summary>A gateway whose settings come from <paramref name="source"/> (as the process reads them), with config reload on.</summary>
+    public static async Task<RunningGateway> StartFromSourceAsync(GatewaySettingsSource source, SimulatorServer? simulator = null)
+    {
+        var loaded = source.Load();
+        var app = await GatewayApp.CreateAsync(
+            loaded.Settings,
+            new GatewayAppOptions { ConsoleLogging = false, Reload = Gateway.Host.Reload.ReloadableConfiguration.From(source, loaded) });
+        await app.StartAsync();
+        return new RunningGateway(app, simulator, loaded.Settings);
+    }
+
     public async Task WaitUntilReadyAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
