@@ -14,6 +14,9 @@ internal sealed record GatewayAppOptions
 
     /// <summary>The clock for everything that reads time or waits; tests pass a fake one. Default: the system clock.</summary>
     public TimeProvider? Time { get; init; }
+
+    /// <summary>An extra Serilog sink for every log event (the soak harness reads the access log from it).</summary>
+    public Serilog.Core.ILogEventSink? LogSink { get; init; }
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>
