@@ -19,6 +19,7 @@ public static class UpstreamFaultRows
         new("hang mid-stream", true, """{"stall_after_chunks":3}""", 200, "upstream_timeout", InBand: true, UpstreamAborted: true),
         new("never answers a plain request", false, """{"stall_after_chunks":0}""", 504, "upstream_timeout", UpstreamAborted: true),
         new("connection dropped mid-stream", true, """{"fail_after_chunks":3}""", 200, "upstream_unavailable", InBand: true, MessageContains: "failed while streaming"),
+        new("vLLM's own error event, relayed", true, """{"error_after_chunks":2}""", 200, "400", InBand: true, MessageContains: "Simulated mid-stream error"),
         new("connection dropped instead of a plain answer", false, """{"fail_after_chunks":0}""", 502, "upstream_unavailable"),
         new("an event that is not JSON", true, """{"malformed_sse":"not_json"}""", 200, "upstream_unavailable", InBand: true, MessageContains: "not a JSON object"),
         new("a missing blank line between events", true, """{"malformed_sse":"missing_blank_line"}""", 200, "upstream_unavailable", InBand: true, MessageContains: "several data lines"),
