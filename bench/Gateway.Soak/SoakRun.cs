@@ -46,6 +46,7 @@ internal static class SoakRun
         using var stop = new CancellationTokenSource(duration);
         var workers = Enumerable.Range(0, options.Concurrency).Select(i => Task.Run(() => traffic.RunWorkerAsync(seed * 1000 + i, stop.Token))).ToList();
         workers.Add(Task.Run(() => traffic.RunOverLimitWorkerAsync(stop.Token)));
+        workers.Add(Task.Run(() => traffic.RunTimeoutWorkerAsync(stop.Token)));
         if (inspector is not null && timeline is not null)
         {
             var lastPrint = Stopwatch.StartNew();

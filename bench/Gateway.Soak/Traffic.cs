@@ -221,9 +221,20 @@ internal sealed class Traffic
         }
     }
 
-    private async Task<Verdict> UpstreamFaultAsync(Random random)
+    /// <summary>Hangs and stalls, one at a time: each ends only by the gateway's total timeout.</summary>
+    public async Task RunTimeoutWorkerAsync(CancellationToken stop)
     {
-        var fault = UpstreamFaults.All[random.Next(UpstreamFaults.All.Count)];
+        var random = new Random(2);
+        while (!stop.IsCancellationRequested)
+        {
+            _tally.Record("upstream fault", await GuardAsync(r => FaultAsync(UpstreamFaults.Slow[r.Next(UpstreamFaults.Slow.Count)], r), random));
+        }
+    }
+
+    private Task<Verdict> UpstreamFaultAsync(Random random) => FaultAsync(UpstreamFaults.Quick[random.Next(UpstreamFaults.Quick.Count)], random);
+
+    private async Task<Verdict> FaultAsync(UpstreamFault fault, Random random)
+    {
         var body = Body(SoakEnvironment.FaultModel, $$"""{{(fault.Stream ? ""","stream":true""" : "")}},"max_tokens":12,"vllm_sim":{{fault.Sim}}""");
         using var response = await _client.SendAsync(Post(body, Key(random)), HttpCompletionOption.ResponseHeadersRead);
         var text = await response.Content.ReadAsStringAsync();

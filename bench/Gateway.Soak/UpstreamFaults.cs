@@ -1,7 +1,8 @@
 namespace Gateway.Soak;
 
 /// <summary>A simulator fault (<c>vllm_sim</c>) and the client answers the gateway may give for it.</summary>
-internal sealed record UpstreamFault(string Name, bool Stream, string Sim, IReadOnlySet<string> Expected);
+/// <param name="Slow">Ends only by the gateway's total timeout: run by one dedicated worker, so hangs don't take the others' time.</param>
+internal sealed record UpstreamFault(string Name, bool Stream, string Sim, IReadOnlySet<string> Expected, bool Slow = false);
 
 /// <summary>The fault mix, sent to the fault model; README's "Upstream faults" table documents the answers.</summary>
 internal static class UpstreamFaults
@@ -24,9 +25,13 @@ internal static class UpstreamFaults
         new("no [DONE]", true, """{"omit_done":true}""", Set(InBandError)),
         new("JSON answer to a stream", true, """{"content_type":"application/json"}""", Set("502 upstream_unavailable")),
         new("redirect to metadata", false, """{"redirect_to":"http://169.254.169.254/latest/meta-data/"}""", Set("502 upstream_unavailable")),
-        new("stall mid-stream", true, """{"stall_after_chunks":3}""", Set(InBandError)),
-        new("hang before headers", false, """{"hang_ms":20000}""", Set("504 upstream_timeout")),
+        new("stall mid-stream", true, """{"stall_after_chunks":3}""", Set(InBandError), Slow: true),
+        new("hang before headers", false, """{"hang_ms":60000}""", Set("504 upstream_timeout"), Slow: true),
     ];
+
+    public static IReadOnlyList<UpstreamFault> Quick { get; } = All.Where(f => !f.Slow).ToList();
+
+    public static IReadOnlyList<UpstreamFault> Slow { get; } = All.Where(f => f.Slow).ToList();
 
     private static HashSet<string> Set(params string[] answers) => new(answers, StringComparer.Ordinal);
 }
