@@ -18,6 +18,7 @@ Directory.CreateDirectory(options.ResultsDirectory);
 var stem = Path.Combine(options.ResultsDirectory, $"{DateTime.UtcNow:yyyy-MM-dd}-soak");
 await File.WriteAllTextAsync(stem + ".md", markdown);
 await File.WriteAllTextAsync(stem + ".svg", svg);
+await File.WriteAllTextAsync(stem + ".csv", SoakReport.Csv(result.Timeline));
 Console.WriteLine(markdown);
-Console.WriteLine($"wrote {stem}.md and {stem}.svg");
+Console.WriteLine($"wrote {stem}.md, {stem}.svg and {stem}.csv");
 return result.Checks.TrueForAll(c => c.Passed) ? 0 : 1;

@@ -7,6 +7,12 @@ namespace Gateway.Soak;
 /// <summary>The results file (markdown) and the memory-over-time chart (SVG).</summary>
 internal static class SoakReport
 {
+    /// <summary>The samples behind the chart, one line per 5 s.</summary>
+    public static string Csv(IReadOnlyList<Snapshot> timeline) =>
+        "seconds,working_set_bytes,gc_heap_bytes,threads,actors,client_connections,upstream_connections,in_flight,queued\n"
+        + string.Concat(timeline.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{s.ElapsedSeconds:0.0},{s.WorkingSetBytes},{s.GcHeapBytes},{s.Threads},{s.Actors},{s.ClientConnections},{s.UpstreamConnections},{s.GatewayInFlight},{s.GatewayQueued}\n")));
+
     public static (string Markdown, string Svg) Render(SoakOptions options, SoakResult r)
     {
         var md = new StringBuilder();
@@ -62,7 +68,7 @@ internal static class SoakReport
         const int w = 800, h = 360, left = 60, right = 20, top = 30, bottom = 40;
         var maxT = Math.Max(1, timeline.Count == 0 ? 1 : timeline[^1].ElapsedSeconds) / 60;
         var t0 = timeline.Count == 0 ? 0 : timeline[0].ElapsedSeconds;
-        var maxMb = Math.Max(1, timeline.Count == 0 ? 1 : timeline.Max(s => s.WorkingSetBytes) / 1048576.0) * 1.1;
+        var maxMb = Math.Max(1, timeline.Count == 0 ? 1 : timeline.Max(s => Math.Max(s.WorkingSetBytes, s.GcHeapBytes)) / 1048576.0) * 1.1;
         string X(double seconds) => (left + ((seconds - t0) / 60 / Math.Max(maxT - (t0 / 60), 1e-9) * (w - left - right))).ToString("0.0", CultureInfo.InvariantCulture);
         string Y(double mb) => (top + ((1 - (mb / maxMb)) * (h - top - bottom))).ToString("0.0", CultureInfo.InvariantCulture);
         string Line(Func<Snapshot, long> value) => string.Join(' ', timeline.Select(s => $"{X(s.ElapsedSeconds)},{Y(value(s) / 1048576.0)}"));
