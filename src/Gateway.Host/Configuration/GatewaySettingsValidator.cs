@@ -35,6 +35,7 @@ internal static class GatewaySettingsValidator
         Seconds(problems, Key("Gateway:Upstream:RequestTimeoutSeconds"), settings.Upstream.RequestTimeoutSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeIntervalSeconds"), settings.Upstream.ProbeIntervalSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeTimeoutSeconds"), settings.Upstream.ProbeTimeoutSeconds);
+        Positive(problems, Key("Gateway:Upstream:MaxResponseBodyBytes"), settings.Upstream.MaxResponseBodyBytes);
 
         if (!GatewayLogLevel.TryParse(settings.LogLevel, out _))
         {

@@ -11,4 +11,7 @@ internal sealed class UpstreamSettings
 
     /// <summary>Timeout of one health probe (&gt; 0).</summary>
     public double ProbeTimeoutSeconds { get; set; } = 2;
+
+    /// <summary>Largest plain (non-streaming) upstream body relayed (&gt; 0); a larger one is answered 502. Default 64 MiB.</summary>
+    public int MaxResponseBodyBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -217,7 +217,7 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             return;
         }
 
-        var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform);
+        var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform, settings.Upstream.MaxResponseBodyBytes);
         if (error is not null)
         {
             if (!error.IsClientClosed)

@@ -18,6 +18,9 @@ internal sealed record GatewayAppOptions
 
     /// <summary>Where the settings were read from, so they can be reloaded; null turns config reload off (settings built in code).</summary>
     public ReloadableConfiguration? Reload { get; init; }
+
+    /// <summary>An extra Serilog sink for every log event (the soak harness reads the access log from it).</summary>
+    public Serilog.Core.ILogEventSink? LogSink { get; init; }
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>

@@ -21,6 +21,11 @@ internal static class LoggingHostingExtensions
             {
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             }
+
+            if (options.LogSink is not null)
+            {
+                logger.WriteTo.Sink(options.LogSink);
+            }
         });
         return builder;
     }

@@ -10,17 +10,17 @@ namespace Gateway.Streams.Relay;
 /// </summary>
 public static class PlainRelay
 {
-    public const int MaxBodyBytes = 64 * 1024 * 1024;
+    public const int DefaultMaxBodyBytes = 64 * 1024 * 1024;
 
     /// <summary>Returns the body to send, or the error to answer with instead.</summary>
-    public static async Task<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(UpstreamResponse response, ResponseTransform? transform)
+    public static async Task<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(UpstreamResponse response, ResponseTransform? transform, int maxBodyBytes = DefaultMaxBodyBytes)
     {
         try
         {
             var length = response.Message.Content.Headers.ContentLength;
-            if (length > MaxBodyBytes)
+            if (length > maxBodyBytes)
             {
-                return (default, UpstreamErrorMapper.ResponseTooLarge(MaxBodyBytes));
+                return (default, UpstreamErrorMapper.ResponseTooLarge(maxBodyBytes));
             }
 
             var buffer = new ArrayBufferWriter<byte>(length is > 0 ? (int)length.Value : 4096);
@@ -36,9 +36,9 @@ public static class PlainRelay
                     }
 
                     buffer.Advance(read);
-                    if (buffer.WrittenCount > MaxBodyBytes)
+                    if (buffer.WrittenCount > maxBodyBytes)
                     {
-                        return (default, UpstreamErrorMapper.ResponseTooLarge(MaxBodyBytes));
+                        return (default, UpstreamErrorMapper.ResponseTooLarge(maxBodyBytes));
                     }
                 }
             }

@@ -37,13 +37,14 @@ public static class StreamingRelay
     {
         var state = new State { StripUsageChunk = stripUsageChunk };
         var ct = response.Token;
-        var events = UpstreamBodySource.Create(response).Via(new SseFramingStage());
+        var events = UpstreamBodySource.Create(response).Via(new SseFramingStage()).Select(RequireJsonEvent);
         if (transform is not null)
         {
             events = events.Via(transform.Stream());
         }
 
         RelayResult result;
+        string? malformed = null;
         try
         {
             var (killSwitch, written) = events
@@ -68,6 +69,11 @@ public static class StreamingRelay
         {
             result = RelayResult.UpstreamTimedOut;
         }
+        catch (SseProtocolException e)
+        {
+            result = RelayResult.UpstreamFailed;
+            malformed = e.Message;
+        }
         catch (Exception)
         {
             result = RelayResult.UpstreamFailed;
@@ -75,10 +81,36 @@ public static class StreamingRelay
 
         if (!state.SawDone)
         {
-            await FinishInBandAsync(client, result, state.SawError).ConfigureAwait(false);
+            await FinishInBandAsync(client, result, state.SawError, malformed).ConfigureAwait(false);
         }
 
         return new RelayOutcome(result, state.Usage);
+    }
+
+    /// <summary>
+    /// vLLM's events are single-line JSON objects (or <c>[DONE]</c>). Anything else would reach the client as an event
+    /// its SDK cannot parse (or, with several <c>data:</c> lines, half lost), so the stream ends with an in-band error.
+    /// </summary>
+    private static SseEvent RequireJsonEvent(SseEvent e)
+    {
+        var data = e.Data.Span;
+        if (e.IsDone)
+        {
+            return e;
+        }
+
+        if (data.IndexOf((byte)'\n') >= 0)
+        {
+            throw new SseProtocolException("an event with several data lines (a missing blank line between events?).");
+        }
+
+        var start = data.TrimStart(" \t\r"u8);
+        if (start.IsEmpty || start[0] != (byte)'{')
+        {
+            throw new SseProtocolException("an event whose data is not a JSON object.");
+        }
+
+        return e;
     }
 
     /// <summary>
@@ -151,13 +183,13 @@ public static class StreamingRelay
     }
 
     /// <summary>The upstream ended without <c>[DONE]</c>: tell the client why (unless vLLM already did), then end the stream properly.</summary>
-    private static async Task FinishInBandAsync(IClientResponseWriter client, RelayResult result, bool upstreamSentError)
+    private static async Task FinishInBandAsync(IClientResponseWriter client, RelayResult result, bool upstreamSentError, string? malformed)
     {
         try
         {
             if (!upstreamSentError && result != RelayResult.Completed)
             {
-                var error = UpstreamErrorMapper.FromStreamResult(result);
+                var error = malformed is null ? UpstreamErrorMapper.FromStreamResult(result) : UpstreamErrorMapper.MalformedStream(malformed);
                 await client.WriteAsync(SseFraming.Frame(GatewayErrorJson.ToBytes(error)), CancellationToken.None).ConfigureAwait(false);
             }
 

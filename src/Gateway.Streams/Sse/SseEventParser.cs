@@ -20,7 +20,10 @@ internal sealed class SseEventParser
     private bool _lastWasCr;
 
     /// <param name="maxEventBytes">An event larger than this is a protocol violation (a runaway upstream).</param>
-    public SseEventParser(int maxEventBytes = 16 * 1024 * 1024) => _maxEventBytes = maxEventBytes;
+    public SseEventParser(int maxEventBytes = DefaultMaxEventBytes) => _maxEventBytes = maxEventBytes;
+
+    /// <summary>4 MiB: vLLM's chunks are a few KB even with <c>top_logprobs</c>; a bigger event is a runaway upstream.</summary>
+    public const int DefaultMaxEventBytes = 4 * 1024 * 1024;
 
     /// <summary>Feeds bytes (copied first); appends every event completed by them to <paramref name="events"/>.</summary>
     public void Feed(ReadOnlySpan<byte> chunk, List<SseEvent> events) => Feed(new ReadOnlyMemory<byte>(chunk.ToArray()), events);
@@ -141,7 +144,7 @@ internal sealed class SseEventParser
     {
         if (bytes > _maxEventBytes)
         {
-            throw new SseProtocolException($"An upstream SSE event exceeds {_maxEventBytes} bytes.");
+            throw new SseProtocolException($"an event larger than {_maxEventBytes} bytes.");
         }
     }
 }

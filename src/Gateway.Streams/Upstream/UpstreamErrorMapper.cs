@@ -22,6 +22,11 @@ internal static class UpstreamErrorMapper
     /// </summary>
     public static GatewayError FromStatus(int status, ReadOnlySpan<byte> body, int? retryAfterSeconds)
     {
+        if (status is >= 300 and < 400)
+        {
+            return GatewayError.UpstreamUnavailable($"vLLM upstream answered {status} (a redirect); redirects are not followed.");
+        }
+
         var (message, param, fromJson) = ReadMessage(body);
         if (status >= 500)
         {
@@ -73,6 +78,14 @@ internal static class UpstreamErrorMapper
     /// <summary>A plain response body larger than the relay accepts.</summary>
     public static GatewayError ResponseTooLarge(int maxBytes) =>
         GatewayError.UpstreamUnavailable($"vLLM upstream response exceeds {maxBytes} bytes.");
+
+    /// <summary>A streaming request answered 2xx with something other than <c>text/event-stream</c>.</summary>
+    public static GatewayError NotAnEventStream(string? contentType) =>
+        GatewayError.UpstreamUnavailable($"vLLM upstream answered a streaming request with Content-Type '{contentType ?? "(none)"}' instead of text/event-stream.");
+
+    /// <summary>The in-band error for an upstream stream that broke the SSE rules (an event not JSON, or too large).</summary>
+    public static GatewayError MalformedStream(string reason) =>
+        GatewayError.UpstreamUnavailable($"vLLM upstream sent a malformed stream: {reason}");
 
     /// <summary>The in-band error for a stream that ended without <c>[DONE]</c>.</summary>
     public static GatewayError FromStreamResult(RelayResult result) => result switch

@@ -48,6 +48,16 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
+            {
+                // A stream answered with a whole JSON body (or anything else): nothing the client could read as SSE.
+                endpoint.Breaker.RecordFailure();
+                var contentType = response.Content.Headers.ContentType?.ToString();
+                response.Dispose();
+                request.Reject(UpstreamErrorMapper.NotAnEventStream(contentType));
+                return;
+            }
+
             if (status is >= 200 and < 300)
             {
                 endpoint.Breaker.RecordSuccess();
@@ -59,8 +69,9 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             using (response)
             {
                 var body = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
-                if (status >= 500)
+                if (status >= 500 || status is >= 300 and < 400)
                 {
+                    // A redirect is never followed (AllowAutoRedirect = false: no SSRF through Location); it is the replica's fault.
                     endpoint.Breaker.RecordFailure();
                 }
                 else
@@ -124,4 +135,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
         return buffer[..total];
     }
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 }
