@@ -13,5 +13,5 @@ internal static class ModelRouteComparer
             || current.UpstreamParsesTools != next.UpstreamParsesTools
             || current.MaxInFlight != next.MaxInFlight
             || current.MaxQueue != next.MaxQueue
-            || !current.Endpoints.Select(e => e.BaseUri).SequenceEqual(next.Endpoints.Select(e => e.BaseUri)));
+            || !current.Endpoints.Select(e => (e.BaseUri, e.Weight)).SequenceEqual(next.Endpoints.Select(e => (e.BaseUri, e.Weight))));
 }

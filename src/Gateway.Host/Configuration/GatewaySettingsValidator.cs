@@ -31,10 +31,12 @@ internal static class GatewaySettingsValidator
 
         Positive(problems, Key("Gateway:CircuitBreaker:FailureThreshold"), settings.CircuitBreaker.FailureThreshold);
         Seconds(problems, Key("Gateway:CircuitBreaker:CooldownSeconds"), settings.CircuitBreaker.CooldownSeconds);
+        Seconds(problems, Key("Gateway:CircuitBreaker:MaxEjectionSeconds"), settings.CircuitBreaker.MaxEjectionSeconds);
 
         Seconds(problems, Key("Gateway:Upstream:RequestTimeoutSeconds"), settings.Upstream.RequestTimeoutSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeIntervalSeconds"), settings.Upstream.ProbeIntervalSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeTimeoutSeconds"), settings.Upstream.ProbeTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:MetricsIntervalSeconds"), settings.Upstream.MetricsIntervalSeconds);
 
         if (!GatewayLogLevel.TryParse(settings.LogLevel, out _))
         {
@@ -157,6 +159,19 @@ internal static class GatewaySettingsValidator
                 problems.Add(
                     $"{key(path + ":Upstreams")} is empty while other models have upstreams; give every model at least " +
                     "one upstream URL, or none at all to run the embedded simulator.");
+            }
+
+            for (var j = 0; j < model.UpstreamWeights.Count; j++)
+            {
+                var weight = model.UpstreamWeights[j];
+                if (!double.IsFinite(weight) || weight <= 0 || weight > 1000)
+                {
+                    problems.Add(Invariant($"{key(Invariant($"{path}:UpstreamWeights:{j}"))} (the weight of upstream {j}) must be greater than 0 and at most 1000, got {weight}."));
+                }
+                else if (j >= model.Upstreams.Count)
+                {
+                    problems.Add(Invariant($"{key(Invariant($"{path}:UpstreamWeights:{j}"))} weighs upstream {j}, which does not exist."));
+                }
             }
 
             var urls = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -11,4 +11,7 @@ internal sealed class UpstreamSettings
 
     /// <summary>Timeout of one health probe (&gt; 0).</summary>
     public double ProbeTimeoutSeconds { get; set; } = 2;
+
+    /// <summary>Interval between reads of each replica's vLLM <c>/metrics</c> for load signals (&gt; 0), in the background.</summary>
+    public double MetricsIntervalSeconds { get; set; } = 2;
 }

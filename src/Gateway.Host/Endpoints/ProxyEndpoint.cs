@@ -15,11 +15,12 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings)
+internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, RequestActivity activity)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
         var ct = context.RequestAborted;
+        activity.Touch();
         if (RequestHeaderCheck.Check(context.Request.ContentType, context.Request.Headers.ContentEncoding) is { } badHeaders) // issue 9: before reading
         {
             await ErrorResponses.WriteAsync(context, badHeaders);

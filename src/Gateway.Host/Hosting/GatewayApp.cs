@@ -1,5 +1,6 @@
 using Gateway.Host.Configuration;
 using Gateway.Host.Endpoints;
+using Gateway.Host.Http;
 using Gateway.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -44,6 +45,7 @@ internal static class GatewayApp
         services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Models);
         services.AddGatewayAuth();
         services.AddSingleton<GatewayStreams>();
+        services.AddSingleton<RequestActivity>();
         services.AddSingleton<ProxyEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddHostedService<ToolCallFailureLog>();

@@ -22,6 +22,7 @@ internal sealed class GatewayRuntime : IDisposable
         HttpClient = UpstreamHttpClient.Create(TimeSpan.FromSeconds(Math.Min(10, settings.Upstream.RequestTimeoutSeconds)));
         Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds), time);
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
+        Metrics = new VllmMetricsReader(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         RateLimiter = new TokenBucketRateLimiter(
             settings.RateLimit.RequestsPerMinute,
             settings.RateLimit.MaxKeys,
@@ -42,6 +43,9 @@ internal sealed class GatewayRuntime : IDisposable
 
     public IRateLimiter RateLimiter { get; }
 
+    /// <summary>Reads each replica's vLLM <c>/metrics</c> in the background (load signals for the picker).</summary>
+    public VllmMetricsReader Metrics { get; }
+
     /// <summary>The models as configured at start-up (what the registry is first told to run).</summary>
     public IReadOnlyList<ModelRoute> Routes { get; }
 
@@ -50,7 +54,8 @@ internal sealed class GatewayRuntime : IDisposable
 
     public TimeProvider Time { get; }
 
-    public ModelRouterDependencies RouterDependencies => new(RateLimiter, Dispatcher, Probe, ProbeInterval, Time);
+    public ModelRouterDependencies RouterDependencies => new(
+        RateLimiter, Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds));
 
     public ApiKeyAuthenticator Authenticator { get; }
 
@@ -62,9 +67,15 @@ internal sealed class GatewayRuntime : IDisposable
     {
         ModelId = model.Id,
         UpstreamModel = string.IsNullOrEmpty(model.UpstreamModel) ? model.Id : model.UpstreamModel,
-        Endpoints = [.. model.Upstreams.Select(u => new UpstreamEndpoint(
+        Endpoints = [.. model.Upstreams.Select((u, i) => new UpstreamEndpoint(
             new Uri(u),
-            new UpstreamCircuitBreaker(breaker.FailureThreshold, TimeSpan.FromSeconds(breaker.CooldownSeconds), breaker.Enabled, time)))],
+            new UpstreamCircuitBreaker(
+                breaker.FailureThreshold,
+                TimeSpan.FromSeconds(breaker.CooldownSeconds),
+                breaker.Enabled,
+                time,
+                TimeSpan.FromSeconds(breaker.MaxEjectionSeconds)),
+            model.WeightOf(i)))],
         ToolCallParser = model.ToolCallParser,
         UpstreamParsesTools = model.UpstreamParsesTools,
         MaxInFlight = model.MaxInFlight,

@@ -59,6 +59,12 @@ public static class StreamingRelay
             result = RelayResult.UpstreamFailed;
         }
 
+        if (result is RelayResult.UpstreamTruncated or RelayResult.UpstreamFailed)
+        {
+            // A stream dropped before [DONE] is a gateway failure: it counts against the replica.
+            response.Endpoint.RecordGatewayFailure($"{response.Endpoint.Label} dropped a stream before [DONE]");
+        }
+
         if (!state.SawDone)
         {
             await FinishInBandAsync(client, result, state.SawError).ConfigureAwait(false);

@@ -5,8 +5,8 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Streams.Upstream;
 
 /// <summary>
-/// Sends one admitted request to its replica and waits for the response headers: the only phase the circuit
-/// breaker judges. Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
+/// Sends one admitted request to its replica and waits for the response headers: the phase where the replica's
+/// health is judged (only gateway failures count, see <see cref="JudgeStatus"/>). Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
 /// The total request timeout runs on <paramref name="time"/> (the gateway's one injected clock).
 /// </summary>
 public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, TimeProvider? time = null)
@@ -59,15 +59,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             using (response)
             {
                 var body = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
-                if (status >= 500)
-                {
-                    endpoint.Breaker.RecordFailure();
-                }
-                else
-                {
-                    endpoint.Breaker.RecordSuccess();
-                }
-
+                JudgeStatus(endpoint, status);
                 request.Reject(UpstreamErrorMapper.FromStatus(status, body, RetryAfterSeconds(response)));
             }
         }
@@ -80,7 +72,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             }
             else
             {
-                endpoint.Breaker.RecordFailure();
+                endpoint.RecordGatewayFailure(error.Message);
             }
 
             request.Reject(error);
@@ -92,6 +84,29 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Leave();
                 deadline.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// What a non-2xx answer says about the replica: 502/503/504 are gateway failures (they count toward ejection);
+    /// any other 5xx is request-specific (a probe decides); a 4xx is the client's problem, and the replica answered.
+    /// </summary>
+    internal static void JudgeStatus(UpstreamEndpoint endpoint, int status)
+    {
+        switch (status)
+        {
+            case 502 or 503 or 504:
+                endpoint.RecordGatewayFailure($"{endpoint.Label} answered {status}");
+                break;
+            case >= 500:
+                endpoint.RecordRequestSpecificFailure($"{endpoint.Label} answered {status}");
+                break;
+            case 429:
+                endpoint.Breaker.RecordAbandoned();
+                break;
+            default:
+                endpoint.Breaker.RecordSuccess();
+                break;
         }
     }
 
