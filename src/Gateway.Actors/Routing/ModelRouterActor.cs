@@ -31,7 +31,7 @@ internal sealed class ModelRouterActor : ReceiveActor
     {
         _route = route;
         _dependencies = dependencies;
-        _picker = new ReplicaPicker(route.Endpoints);
+        _picker = new ReplicaPicker(route.Endpoints, retryBudget: new RetryBudget(dependencies.RetryBudgetRatio, time: dependencies.Time));
         var self = Self;
         _onPanic = panicking => self.Tell(new PanicRoutingChanged(panicking));
 

@@ -14,4 +14,8 @@ public sealed record ModelRouterDependencies(
     TimeSpan ProbeInterval,
     TimeProvider Time,
     VllmMetricsReader? Metrics = null,
-    TimeSpan MetricsInterval = default);
+    TimeSpan MetricsInterval = default)
+{
+    /// <summary>Retries may be at most this share of a model's requests over the retry budget's window.</summary>
+    public double RetryBudgetRatio { get; init; } = 0.2;
+}

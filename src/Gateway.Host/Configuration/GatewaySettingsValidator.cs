@@ -37,6 +37,19 @@ internal static class GatewaySettingsValidator
         Seconds(problems, Key("Gateway:Upstream:ProbeIntervalSeconds"), settings.Upstream.ProbeIntervalSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeTimeoutSeconds"), settings.Upstream.ProbeTimeoutSeconds);
         Seconds(problems, Key("Gateway:Upstream:MetricsIntervalSeconds"), settings.Upstream.MetricsIntervalSeconds);
+        Seconds(problems, Key("Gateway:Upstream:ConnectTimeoutSeconds"), settings.Upstream.ConnectTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:QueueTimeoutSeconds"), settings.Upstream.QueueTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:TtftTimeoutSeconds"), settings.Upstream.TtftTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:IdleTimeoutSeconds"), settings.Upstream.IdleTimeoutSeconds);
+        if (settings.Upstream.MaxRetries is < 0 or > 5)
+        {
+            problems.Add(Invariant($"{Key("Gateway:Upstream:MaxRetries")} must be between 0 and 5, got {settings.Upstream.MaxRetries}."));
+        }
+
+        if (!double.IsFinite(settings.Upstream.RetryBudgetPercent) || settings.Upstream.RetryBudgetPercent is < 0 or > 100)
+        {
+            problems.Add(Invariant($"{Key("Gateway:Upstream:RetryBudgetPercent")} must be between 0 and 100, got {settings.Upstream.RetryBudgetPercent}."));
+        }
 
         if (!GatewayLogLevel.TryParse(settings.LogLevel, out _))
         {

@@ -15,7 +15,8 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, RequestActivity activity)
+internal sealed class ProxyEndpoint(
+    PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, RequestActivity activity, GatewayRuntime runtime)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -131,7 +132,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         ProxyOutcome outcome;
         try
         {
-            outcome = await request.Outcome.WaitAsync(ct);
+            // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
+            using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeout, runtime.Time))
+            using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
+            {
+                outcome = await request.Outcome.WaitAsync(ct);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -175,20 +181,24 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             response.Headers.CacheControl = "no-cache";
             response.Headers["X-Accel-Buffering"] = "no";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            try
-            {
-                await response.StartAsync(upstream.Token);
-            }
-            catch (Exception) when (upstream.ClientAborted)
-            {
-                facts.Relay = RelayResult.ClientAborted;
-                return;
-            }
 
+            // The headers go out with the first event: a stream that fails before it gets a real status.
             var outcome = await StreamingRelay.RunAsync(
-                upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
+                upstream,
+                request.ResponseTransform,
+                new PipeClientResponseWriter(response.BodyWriter),
+                streams.Materializer,
+                request.StripUsageChunk,
+                runtime.StreamTimeouts);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
+            if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
+            {
+                response.Headers.Remove("X-Accel-Buffering");
+                response.Headers.CacheControl = default;
+                await ErrorResponses.WriteAsync(context, failed);
+            }
+
             return;
         }
 
@@ -217,6 +227,9 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             facts.Relay = RelayResult.ClientAborted;
         }
     }
+
+    private static void ExpireInQueue(ProxyRequest request) =>
+        request.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1));
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
     private static void Abandon(ProxyRequest request) => _ = AbandonAsync(request);

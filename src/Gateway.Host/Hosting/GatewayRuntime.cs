@@ -4,6 +4,7 @@ using Gateway.Host.Http;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Relay;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
@@ -19,8 +20,16 @@ internal sealed class GatewayRuntime : IDisposable
     {
         Settings = settings;
         Time = time;
-        HttpClient = UpstreamHttpClient.Create(TimeSpan.FromSeconds(Math.Min(10, settings.Upstream.RequestTimeoutSeconds)));
-        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds), time);
+        var upstream = settings.Upstream;
+        var connect = TimeSpan.FromSeconds(Math.Min(upstream.ConnectTimeoutSeconds, upstream.RequestTimeoutSeconds));
+        HttpClient = UpstreamHttpClient.Create(connect);
+        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(upstream.RequestTimeoutSeconds), time, new DispatchPolicy
+        {
+            MaxRetries = upstream.MaxRetries,
+            TtftTimeout = TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds),
+            ConnectTimeout = connect,
+        });
+        StreamTimeouts = new StreamTimeouts(TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds), TimeSpan.FromSeconds(upstream.IdleTimeoutSeconds), DeferHeaders: true);
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         Metrics = new VllmMetricsReader(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         RateLimiter = new TokenBucketRateLimiter(
@@ -43,6 +52,11 @@ internal sealed class GatewayRuntime : IDisposable
 
     public IRateLimiter RateLimiter { get; }
 
+    /// <summary>Phase timeouts of a streamed response, after its headers.</summary>
+    public StreamTimeouts StreamTimeouts { get; }
+
+    public TimeSpan QueueTimeout => TimeSpan.FromSeconds(Settings.Upstream.QueueTimeoutSeconds);
+
     /// <summary>Reads each replica's vLLM <c>/metrics</c> in the background (load signals for the picker).</summary>
     public VllmMetricsReader Metrics { get; }
 
@@ -55,7 +69,10 @@ internal sealed class GatewayRuntime : IDisposable
     public TimeProvider Time { get; }
 
     public ModelRouterDependencies RouterDependencies => new(
-        RateLimiter, Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds));
+        RateLimiter, Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds))
+    {
+        RetryBudgetRatio = Settings.Upstream.RetryBudgetPercent / 100,
+    };
 
     public ApiKeyAuthenticator Authenticator { get; }
 

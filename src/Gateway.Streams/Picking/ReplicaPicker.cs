@@ -8,16 +8,19 @@ namespace Gateway.Streams.Picking;
 /// is in service it never refuses: it routes to the least bad one (fewest failures in a row, then the score),
 /// which Envoy calls the panic threshold, and counts it in <see cref="PanicRoutes"/>.
 /// </summary>
-public sealed class ReplicaPicker
+public sealed class ReplicaPicker : IReplicaSelector
 {
     private const double TieEpsilon = 1e-9;
     private readonly UpstreamEndpoint[] _replicas;
     private readonly Random _random;
     private long _panicRoutes;
+    private long _retriesRefused;
     private int _panicking;
 
-    public ReplicaPicker(IReadOnlyList<UpstreamEndpoint> replicas, IReadOnlyList<IReplicaScorer>? scorers = null, Random? random = null)
+    public ReplicaPicker(
+        IReadOnlyList<UpstreamEndpoint> replicas, IReadOnlyList<IReplicaScorer>? scorers = null, Random? random = null, RetryBudget? retryBudget = null)
     {
+        RetryBudget = retryBudget ?? new RetryBudget();
         ArgumentOutOfRangeException.ThrowIfZero(replicas.Count);
         _replicas = [.. replicas];
         Scorers = scorers ?? Default;
@@ -28,6 +31,12 @@ public sealed class ReplicaPicker
     public static IReadOnlyList<IReplicaScorer> Default { get; } = [new OutstandingRequestsScorer(), new WaitingQueueScorer(), new KvCacheScorer()];
 
     public IReadOnlyList<IReplicaScorer> Scorers { get; }
+
+    /// <summary>Bounds the model's retries to a share of its requests.</summary>
+    public RetryBudget RetryBudget { get; }
+
+    /// <summary>Retries refused because the budget was spent, since start.</summary>
+    public long RetriesRefused => Interlocked.Read(ref _retriesRefused);
 
     /// <summary>Requests routed while no replica was in service.</summary>
     public long PanicRoutes => Interlocked.Read(ref _panicRoutes);
@@ -44,6 +53,11 @@ public sealed class ReplicaPicker
     /// </summary>
     public UpstreamEndpoint Pick(ProxyRequest request, UpstreamEndpoint? exclude = null)
     {
+        if (exclude is null)
+        {
+            RetryBudget.RecordRequest();
+        }
+
         var candidates = Candidates(exclude);
         Span<double> scores = stackalloc double[candidates.Length];
         for (var i = 0; i < candidates.Length; i++)
@@ -72,6 +86,24 @@ public sealed class ReplicaPicker
         Interlocked.Increment(ref _panicRoutes);
         SetPanic(true);
         return LeastBad(candidates, request);
+    }
+
+    /// <inheritdoc />
+    public UpstreamEndpoint? PickForRetry(ProxyRequest request, UpstreamEndpoint failed)
+    {
+        if (_replicas.Length < 2)
+        {
+            return null;
+        }
+
+        if (!RetryBudget.TryRetry())
+        {
+            Interlocked.Increment(ref _retriesRefused);
+            return null;
+        }
+
+        var next = Pick(request, exclude: failed);
+        return ReferenceEquals(next, failed) ? null : next;
     }
 
     private UpstreamEndpoint[] Candidates(UpstreamEndpoint? exclude)

@@ -8,4 +8,10 @@ public enum RelayResult
     UpstreamTimedOut,
     UpstreamFailed,
     UpstreamTruncated,
+
+    /// <summary>The stream went silent between events for longer than the idle timeout.</summary>
+    UpstreamIdleTimedOut,
+
+    /// <summary>The stream sent no event within the time-to-first-token timeout.</summary>
+    UpstreamTtftTimedOut,
 }

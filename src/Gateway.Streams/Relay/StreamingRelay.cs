@@ -21,16 +21,30 @@ public static class StreamingRelay
     private static readonly ReadOnlyMemory<byte> DoneFrame = SseFraming.DoneEvent.ToArray();
 
     /// <param name="stripUsageChunk">The gateway, not the client, asked for the usage chunk: read it, don't forward it.</param>
+    /// <param name="timeouts">
+    /// The time-to-first-event (<c>upstream_ttft_timeout</c>) and the longest silence between two events
+    /// (<c>upstream_idle_timeout</c>); before the first event the shorter applies and counts as time to first token.
+    /// </param>
     public static async Task<RelayOutcome> RunAsync(
         UpstreamResponse response,
         ResponseTransform? transform,
         IClientResponseWriter client,
         IMaterializer materializer,
-        bool stripUsageChunk = false)
+        bool stripUsageChunk = false,
+        StreamTimeouts? timeouts = null)
     {
         var state = new State { StripUsageChunk = stripUsageChunk };
         var ct = response.Token;
         var events = UpstreamBodySource.Create(response).Via(new SseFramingStage());
+        if (timeouts?.FirstEvent is { } first)
+        {
+            events = events.InitialTimeout(first);
+        }
+
+        if (timeouts?.BetweenEvents is { } idle)
+        {
+            events = events.IdleTimeout(idle);
+        }
         if (transform is not null)
         {
             events = events.Via(transform.Stream());
@@ -54,15 +68,25 @@ public static class StreamingRelay
         {
             result = RelayResult.UpstreamTimedOut;
         }
+        catch (TimeoutException)
+        {
+            result = state.Written ? RelayResult.UpstreamIdleTimedOut : RelayResult.UpstreamTtftTimedOut;
+        }
         catch (Exception)
         {
             result = RelayResult.UpstreamFailed;
         }
 
-        if (result is RelayResult.UpstreamTruncated or RelayResult.UpstreamFailed)
+        if (result is RelayResult.UpstreamTruncated or RelayResult.UpstreamFailed or RelayResult.UpstreamIdleTimedOut or RelayResult.UpstreamTtftTimedOut)
         {
             // A stream dropped before [DONE] is a gateway failure: it counts against the replica.
             response.Endpoint.RecordGatewayFailure($"{response.Endpoint.Label} dropped a stream before [DONE]");
+        }
+
+        if (!state.Written && timeouts is { DeferHeaders: true })
+        {
+            // Nothing reached the client yet, not even the headers: the caller answers with a real status.
+            return new RelayOutcome(result, state.Usage) { FailedBeforeFirstByte = UpstreamErrorMapper.FromStreamResult(result) };
         }
 
         if (!state.SawDone)
@@ -96,6 +120,7 @@ public static class StreamingRelay
             frame = SseFraming.Frame(e.Data.Span);
         }
 
+        state.Written = true;
         var write = client.WriteAsync(frame, ct);
         if (e.MoreFollows)
         {
@@ -136,6 +161,9 @@ public static class StreamingRelay
         public bool SawDone { get; set; }
 
         public bool SawError { get; set; }
+
+        /// <summary>An event was handed to the client writer (so the response has started).</summary>
+        public bool Written { get; set; }
 
         public bool StripUsageChunk { get; init; }
 

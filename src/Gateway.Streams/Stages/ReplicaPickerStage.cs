@@ -13,6 +13,7 @@ internal sealed class ReplicaPickerStage(ReplicaPicker picker) : RequestGateStag
     protected override GatewayError? Admit(ProxyRequest request)
     {
         request.Endpoint = picker.Pick(request);
+        request.Replicas = picker;
         return null;
     }
 }

@@ -31,9 +31,11 @@ internal static class UpstreamErrorMapper
         GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1);
 
     /// <summary>Sending the request or waiting for the response headers failed.</summary>
-    public static GatewayError FromDispatchFailure(Exception e, bool clientAborted, TimeSpan requestTimeout) => e switch
+    public static GatewayError FromDispatchFailure(Exception e, bool clientAborted, TimeSpan requestTimeout, TimeSpan? connectTimeout = null) => e switch
     {
         OperationCanceledException when clientAborted => GatewayError.ClientClosed,
+        _ when IsConnectTimeout(e) => GatewayError.UpstreamConnectTimeout(
+            $"vLLM upstream did not accept a connection within {(connectTimeout ?? TimeSpan.FromSeconds(10)).TotalSeconds:0.###} s."),
         OperationCanceledException => GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."),
         HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}"),
         _ => GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"),
@@ -60,9 +62,25 @@ internal static class UpstreamErrorMapper
     public static GatewayError FromStreamResult(RelayResult result) => result switch
     {
         RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
+        RelayResult.UpstreamTtftTimedOut => GatewayError.UpstreamTtftTimeout("vLLM upstream sent no first event within the time-to-first-token timeout."),
+        RelayResult.UpstreamIdleTimedOut => GatewayError.UpstreamIdleTimeout("vLLM upstream sent nothing for longer than the idle timeout while streaming."),
         RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
         _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
     };
+
+    /// <summary>SocketsHttpHandler's <c>ConnectTimeout</c> surfaces as a <see cref="TimeoutException"/> inside the failure.</summary>
+    private static bool IsConnectTimeout(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Describe(HttpRequestException e) =>
         e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
