@@ -55,6 +55,7 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
         {
             _lastFailure = f.Reason;
             _lastFailureAt = _dependencies.Time.GetUtcNow();
+            Publish();
         });
     }
 

@@ -149,26 +149,39 @@ public sealed class ReplicaRoutingTests
     [Fact]
     public async Task A_replica_that_hangs_trips_the_ttft_timeout_and_the_retry_lands_on_a_healthy_one()
     {
-        await using var hanging = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"], TtftMs = 20_000 });
+        await using var hanging = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"], TtftMs = 30_000 });
         await using var healthy = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"] });
         await using var gateway = await RunningGateway.StartAsync(
             s =>
             {
                 s.Models[0].Upstreams = [hanging.BaseUrl.ToString(), healthy.BaseUrl.ToString()];
-                s.Upstream.TtftTimeoutSeconds = 0.5;
+                s.Upstream.TtftTimeoutSeconds = 2;
+                s.Upstream.MetricsIntervalSeconds = 0.1;
             },
             upstream: hanging.BaseUrl.ToString());
         await gateway.WaitUntilReadyAsync();
 
-        for (var i = 0; i < 6; i++)
+        // The healthy replica reports one request waiting, so every first attempt goes to the hanging one.
+        using (var admin = new HttpClient())
+        {
+            using var load = await admin.PostAsync(new Uri(healthy.BaseUrl, "/sim/load"), JsonContent.Create(new { waiting = 1 }));
+        }
+
+        await Eventually.TrueAsync(
+            async () => Replica(await ActorsAsync(gateway), 1).GetProperty("load") is { ValueKind: JsonValueKind.Object } l && l.GetProperty("waiting").GetDouble() >= 1,
+            "the gateway polled the healthy replica's /metrics");
+        for (var i = 0; i < 2; i++)
         {
             using var response = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        await Eventually.TrueAsync(
+            async () => Replica(await ActorsAsync(gateway), 0).GetProperty("lastGatewayFailure").GetString()?.Contains("no response headers", StringComparison.Ordinal) == true,
+            "the replica actor recorded the TTFT timeout");
         var actors = await ActorsAsync(gateway);
-        Assert.True(Replica(actors, 0).GetProperty("gatewayFailures").GetInt64() >= 1);
-        Assert.Contains("no response headers", Replica(actors, 0).GetProperty("lastGatewayFailure").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, Replica(actors, 0).GetProperty("gatewayFailures").GetInt64());
+        Assert.Equal(2, Replica(actors, 1).GetProperty("retries").GetInt64());
     }
 
     [Fact]
