@@ -3,6 +3,7 @@ using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
@@ -16,7 +17,7 @@ namespace Gateway.Host.Endpoints;
 /// response channel; no actor is asked anything.
 /// </summary>
 internal sealed class ProxyEndpoint(
-    PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, RequestActivity activity, GatewayRuntime runtime)
+    PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, RequestActivity activity, GatewayRuntime runtime, GatewayDrain drain)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -43,6 +44,12 @@ internal sealed class ProxyEndpoint(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Slower than Gateway:Server:Limits:MinRequestBodyBytesPerSecond: Kestrel closes the connection after this answer.
+            await ErrorResponses.WriteAsync(context, GatewayError.RequestTimeout());
             return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -130,19 +137,28 @@ internal sealed class ProxyEndpoint(
     private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
     {
         ProxyOutcome outcome;
-        try
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
         {
-            // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
-            using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeout, runtime.Time))
-            using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
+            try
             {
-                outcome = await request.Outcome.WaitAsync(ct);
+                // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
+                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeout, runtime.Time))
+                using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
+                {
+                    outcome = await request.Outcome.WaitAsync(waiting.Token);
+                }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            Abandon(request);
-            return;
+            catch (OperationCanceledException)
+            {
+                Abandon(request);
+                if (!ct.IsCancellationRequested)
+                {
+                    // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
+                    await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
+                }
+
+                return;
+            }
         }
 
         switch (outcome)
@@ -189,7 +205,8 @@ internal sealed class ProxyEndpoint(
                 new PipeClientResponseWriter(response.BodyWriter),
                 streams.Materializer,
                 request.StripUsageChunk,
-                runtime.StreamTimeouts);
+                runtime.StreamTimeouts,
+                drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
             if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)

@@ -44,6 +44,7 @@ internal static class GatewayApp
         services.AddSingleton(sp => new GatewayRuntime(sp.GetRequiredService<GatewaySettings>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Models);
         services.AddGatewayAuth();
+        services.AddGatewayDrain();
         services.AddSingleton<GatewayStreams>();
         services.AddSingleton<RequestActivity>();
         services.AddSingleton<ProxyEndpoint>();

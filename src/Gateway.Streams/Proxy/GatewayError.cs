@@ -34,6 +34,7 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
         "invalid_value", "integer_above_max_value", "decimal_above_max_value", "integer_below_min_value", "decimal_below_min_value",
         "empty_array", "array_above_max_length",
         .. PhaseTimeoutCodes,
+        .. EdgeCodes,
     ];
 
     /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>
@@ -71,8 +72,8 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     public static GatewayError RouteNotFound(string method, string path) =>
         new(404, $"Unknown route: {method} {path}.", InvalidRequest, "not_found");
 
-    public static GatewayError MethodNotAllowed(string method, string path) =>
-        new(405, $"Method {method} is not allowed on {path}; use POST.", InvalidRequest, "method_not_allowed");
+    public static GatewayError MethodNotAllowed(string method, string path, string allow = "POST") =>
+        new(405, $"Method {method} is not allowed on {path}; use {allow}.", InvalidRequest, "method_not_allowed");
 
     public static GatewayError PayloadTooLarge(long cap, long? declared) => new(
         413,

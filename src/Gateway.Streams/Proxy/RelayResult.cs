@@ -14,4 +14,7 @@ public enum RelayResult
 
     /// <summary>The stream sent no event within the time-to-first-token timeout.</summary>
     UpstreamTtftTimedOut,
+
+    /// <summary>The gateway ended the stream itself: it was still running when the shutdown drain timed out.</summary>
+    GatewayStopped,
 }

@@ -25,13 +25,18 @@ public static class StreamingRelay
     /// The time-to-first-event (<c>upstream_ttft_timeout</c>) and the longest silence between two events
     /// (<c>upstream_idle_timeout</c>); before the first event the shorter applies and counts as time to first token.
     /// </param>
+    /// <param name="stop">
+    /// Fires when the gateway must end the stream itself (the shutdown drain timed out): the relay stops reading
+    /// upstream and ends the client's stream with an in-band <c>shutting_down</c> error and <c>[DONE]</c>.
+    /// </param>
     public static async Task<RelayOutcome> RunAsync(
         UpstreamResponse response,
         ResponseTransform? transform,
         IClientResponseWriter client,
         IMaterializer materializer,
         bool stripUsageChunk = false,
-        StreamTimeouts? timeouts = null)
+        StreamTimeouts? timeouts = null,
+        CancellationToken stop = default)
     {
         var state = new State { StripUsageChunk = stripUsageChunk };
         var ct = response.Token;
@@ -45,6 +50,7 @@ public static class StreamingRelay
         {
             events = events.IdleTimeout(idle);
         }
+
         if (transform is not null)
         {
             events = events.Via(transform.Stream());
@@ -53,12 +59,19 @@ public static class StreamingRelay
         RelayResult result;
         try
         {
-            await events
-                .ToMaterialized(new ClientWriterSink<SseEvent>(e => WriteEventAsync(client, e, state, ct)), Keep.Right)
+            var (killSwitch, written) = events
+                .ViaMaterialized(KillSwitches.Single<SseEvent>(), Keep.Right)
+                .ToMaterialized(new ClientWriterSink<SseEvent>(e => WriteEventAsync(client, e, state, ct)), Keep.Both)
                 .WithAttributes(MinimalBuffers)
-                .Run(materializer)
-                .ConfigureAwait(false);
-            result = state.SawDone || state.SawError ? RelayResult.Completed : RelayResult.UpstreamTruncated;
+                .Run(materializer);
+            using (stop.Register(killSwitch.Shutdown))
+            {
+                await written.ConfigureAwait(false);
+            }
+
+            result = state.SawDone || state.SawError ? RelayResult.Completed
+                : stop.IsCancellationRequested ? RelayResult.GatewayStopped
+                : RelayResult.UpstreamTruncated;
         }
         catch (Exception) when (response.ClientAborted)
         {

@@ -65,6 +65,7 @@ internal static class UpstreamErrorMapper
         RelayResult.UpstreamTtftTimedOut => GatewayError.UpstreamTtftTimeout("vLLM upstream sent no first event within the time-to-first-token timeout."),
         RelayResult.UpstreamIdleTimedOut => GatewayError.UpstreamIdleTimeout("vLLM upstream sent nothing for longer than the idle timeout while streaming."),
         RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
+        RelayResult.GatewayStopped => GatewayError.ShuttingDown("The gateway is shutting down; the stream was ended before it completed."),
         _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
     };
 
