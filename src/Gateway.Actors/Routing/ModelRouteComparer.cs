@@ -15,7 +15,7 @@ internal static class ModelRouteComparer
             || current.MaxQueue != next.MaxQueue
             || !current.Endpoints.Select(Replica).SequenceEqual(next.Endpoints.Select(Replica)));
 
-    // A replica as configured: its URL and its breaker's settings (not its live state).
-    private static (Uri BaseUri, bool Enabled, int FailureThreshold, TimeSpan Cooldown) Replica(UpstreamEndpoint endpoint) =>
-        (endpoint.BaseUri, endpoint.Breaker.Enabled, endpoint.Breaker.FailureThreshold, endpoint.Breaker.Cooldown);
+    // A replica as configured: its URL, weight and breaker settings (not its live state).
+    private static (Uri BaseUri, double Weight, bool Enabled, int FailureThreshold, TimeSpan Cooldown) Replica(UpstreamEndpoint endpoint) =>
+        (endpoint.BaseUri, endpoint.Weight, endpoint.Breaker.Enabled, endpoint.Breaker.FailureThreshold, endpoint.Breaker.Cooldown);
 }

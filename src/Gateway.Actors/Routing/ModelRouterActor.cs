@@ -1,27 +1,31 @@
-using Gateway.Streams.Stages;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
+using Gateway.Streams.Picking;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
-using Gateway.Streams.Upstream;
+using Gateway.Streams.Stages;
 
 namespace Gateway.Actors.Routing;
 
 /// <summary>
-/// Owns one model: materializes its request pipeline once (and again if it ever stops), probes the replicas to
-/// keep the model's readiness, and reports both to its parent <see cref="ModelRegistryActor"/>, which publishes
-/// them to the HTTP side. Requests never pass through this actor's mailbox: they flow through the pipeline as elements.
+/// Owns one model: materializes its request pipeline once (and again if it ever stops), starts one
+/// <see cref="ReplicaActor"/> per replica (probes, ejection timer, <c>/metrics</c> poller), derives the model's
+/// readiness from its replicas (ready while at least one is in service: probe passed and not ejected), and
+/// reports pipeline and readiness to its parent <see cref="ModelRegistryActor"/>, which publishes them to the HTTP
+/// side. Requests never pass through this actor's mailbox: they flow through the pipeline as elements.
 /// </summary>
 internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
 {
     private readonly ModelRoute _route;
     private readonly ModelRouterDependencies _dependencies;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<UpstreamEndpoint, ProbeResult> _lastProbe = [];
+    private readonly Dictionary<UpstreamEndpoint, ReplicaStatus> _replicas = [];
+    private readonly ReplicaPicker _picker;
+    private readonly Action<bool> _onPanic;
+    private readonly List<IActorRef> _replicaActors = [];
     private ModelPipeline? _pipeline;
     private ModelReadiness _readiness = ModelReadiness.NotProbedYet;
-    private bool _probing;
     private bool _draining;
     private int _restarts;
 
@@ -29,9 +33,12 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
     {
         _route = route;
         _dependencies = dependencies;
+        _picker = new ReplicaPicker(route.Endpoints, retryBudget: new RetryBudget(dependencies.RetryBudgetRatio, time: dependencies.Time));
+        var self = Self;
+        _onPanic = panicking => self.Tell(new PanicRoutingChanged(panicking));
 
-        Receive<ProbeTick>(_ => StartProbe());
-        Receive<ProbeCompleted>(OnProbeCompleted);
+        Receive<ReplicaStateChanged>(OnReplicaChanged);
+        Receive<PanicRoutingChanged>(OnPanic);
         Receive<PipelineStopped>(OnPipelineStopped);
         Receive<GetModelStatus>(_ => Sender.Tell(Status()));
         Receive<DrainRouter>(_ => StartDrain());
@@ -49,13 +56,17 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _picker.PanicChanged += _onPanic;
         StartPipeline();
-        Self.Tell(ProbeTick.Instance);
-        Timers.StartPeriodicTimer("probe", ProbeTick.Instance, _dependencies.ProbeInterval);
+        for (var i = 0; i < _route.Endpoints.Count; i++)
+        {
+            _replicaActors.Add(Context.ActorOf(ReplicaActor.Props(_route.Endpoints[i], _route.UpstreamModel, _dependencies), $"replica-{i}"));
+        }
     }
 
     protected override void PostStop()
     {
+        _picker.PanicChanged -= _onPanic;
         if (_pipeline is { } pipeline)
         {
             pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' is shutting down.", 1));
@@ -66,7 +77,7 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
     private void StartPipeline()
     {
         // The pipeline is a child of this actor: if the router stops, so does the stream.
-        var pipeline = ModelPipeline.Materialize(_route, _dependencies.Limiter, _dependencies.Dispatcher, Context.Materializer());
+        var pipeline = ModelPipeline.Materialize(_route, _dependencies.Limiter, _dependencies.Dispatcher, Context.Materializer(), _picker);
         _pipeline = pipeline;
         Context.Parent.Tell(new ModelPipelineChanged(_route.ModelId, pipeline));
         pipeline.Completion.PipeTo(Self, success: () => new PipelineStopped(pipeline, null), failure: e => new PipelineStopped(pipeline, e));
@@ -83,7 +94,12 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
         }
 
         _draining = true;
-        Timers.Cancel("probe");
+        // A retired router's replicas stop probing and polling; its in-flight requests keep their endpoints.
+        foreach (var replica in _replicaActors)
+        {
+            Context.Stop(replica);
+        }
+
         Timers.StartSingleTimer("drain", DrainTimedOut.Instance, _dependencies.DrainTimeout);
         _log.Info("Model {Model}: draining its router ({InFlight} in flight, {Queued} queued)", _route.ModelId, _route.Endpoints.Sum(e => e.InFlight), _pipeline?.Queued ?? 0);
         _pipeline?.Drain();
@@ -110,36 +126,34 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
         StartPipeline();
     }
 
-    private void StartProbe()
+    private void OnPanic(PanicRoutingChanged panic)
     {
-        if (_probing)
+        if (panic.Panicking)
+        {
+            _log.Warning("Model {Model} has no replica in service: routing to the least bad replica (panic routing)", _route.ModelId);
+        }
+        else
+        {
+            _log.Info("Model {Model} has a replica in service again: panic routing ended", _route.ModelId);
+        }
+    }
+
+    private void OnReplicaChanged(ReplicaStateChanged changed)
+    {
+        _replicas[changed.Endpoint] = changed.Status;
+        var readiness = Readiness();
+        if (readiness is null)
         {
             return;
         }
 
-        _probing = true;
-        var model = _route.UpstreamModel;
-        var probes = _route.Endpoints.Select(e => _dependencies.Probe.ProbeAsync(e, model, CancellationToken.None));
-        Task.WhenAll(probes).PipeTo(Self, success: results => new ProbeCompleted(results), failure: _ => new ProbeCompleted([]));
-    }
-
-    private void OnProbeCompleted(ProbeCompleted completed)
-    {
-        _probing = false;
-        foreach (var result in completed.Results)
-        {
-            _lastProbe[result.Endpoint] = result;
-        }
-
-        var now = _dependencies.Time.GetUtcNow();
-        var ready = completed.Results.Where(r => r.Ready).ToList();
-        var readiness = ready.Count > 0
-            ? new ModelReadiness(true, $"{ready.Count}/{completed.Results.Count} replica(s) ready", now, ready.Select(r => r.MaxModelLen).FirstOrDefault(l => l is not null))
-            : new ModelReadiness(false, completed.Results.Count == 0 ? "probe failed" : string.Join("; ", completed.Results.Select(r => r.Reason)), now, null);
-
         var previous = _readiness;
         _readiness = readiness;
-        Context.Parent.Tell(new ModelReadinessChanged(_route.ModelId, readiness));
+        if (previous.Ready != readiness.Ready || previous.Reason != readiness.Reason || previous.MaxModelLen != readiness.MaxModelLen)
+        {
+            Context.Parent.Tell(new ModelReadinessChanged(_route.ModelId, readiness));
+        }
+
         if (previous.Ready != readiness.Ready || previous.CheckedAt is null)
         {
             if (readiness.Ready)
@@ -153,12 +167,45 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Ready while a replica is in service; null until every replica was probed once (or one is ready).</summary>
+    private ModelReadiness? Readiness()
+    {
+        var endpoints = _route.Endpoints;
+        var inService = endpoints.Where(e => e.Snapshot.ProbeOk == true && e.InService).ToList();
+        var probed = endpoints.Count(e => e.Snapshot.ProbedAt is not null);
+        var checkedAt = endpoints.Max(e => e.Snapshot.ProbedAt);
+        var maxLen = endpoints.Select(e => e.Snapshot.MaxModelLen).FirstOrDefault(l => l is not null);
+        if (inService.Count > 0)
+        {
+            return new ModelReadiness(true, $"{inService.Count}/{endpoints.Count} replica(s) in service", checkedAt, maxLen);
+        }
+
+        if (probed < endpoints.Count)
+        {
+            return null;
+        }
+
+        var reasons = endpoints.Select(e => e.Snapshot.ProbeOk == true
+            ? $"{e.Label} ejected ({(_replicas.TryGetValue(e, out var s) ? s.EjectionReason : null) ?? "gateway failures"})"
+            : e.Snapshot.ProbeReason);
+        return new ModelReadiness(false, "no replica in service: " + string.Join("; ", reasons), checkedAt, maxLen);
+    }
+
     private ModelStatus Status()
     {
         var replicas = _route.Endpoints
-            .Select(e => _lastProbe.TryGetValue(e, out var p)
-                ? new ReplicaStatus(e.Label, e.Breaker.State.ToString(), e.InFlight, p.Ready, p.Reason)
-                : new ReplicaStatus(e.Label, e.Breaker.State.ToString(), e.InFlight, false, "not probed yet"))
+            .Select((e, i) => _replicas.TryGetValue(e, out var s)
+                ? s with { InFlight = e.InFlight, InService = e.InService, Breaker = e.Breaker.State.ToString(), Retries = e.Retries, GatewayFailures = e.GatewayFailures }
+                : new ReplicaStatus
+                {
+                    Upstream = e.Label,
+                    ActorPath = Self.Path.Child($"replica-{i}").ToStringWithoutAddress(),
+                    Weight = e.Weight,
+                    InService = e.InService,
+                    Reason = "not probed yet",
+                    Breaker = e.Breaker.State.ToString(),
+                    InFlight = e.InFlight,
+                })
             .ToList();
         return new ModelStatus(
             _route.ModelId,
@@ -173,6 +220,10 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
             _route.MaxQueue,
             _pipeline is { IsOpen: true },
             _restarts,
-            replicas);
+            replicas)
+        {
+            Panicking = _picker.Panicking,
+            PanicRoutes = _picker.PanicRoutes,
+        };
     }
 }

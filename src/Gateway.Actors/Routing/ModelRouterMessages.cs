@@ -1,5 +1,4 @@
 using Gateway.Streams.Pipeline;
-using Gateway.Streams.Upstream;
 
 namespace Gateway.Actors.Routing;
 
@@ -9,12 +8,8 @@ public sealed record GetModelStatus
     public static GetModelStatus Instance { get; } = new();
 }
 
-internal sealed record ProbeTick
-{
-    public static ProbeTick Instance { get; } = new();
-}
-
-internal sealed record ProbeCompleted(IReadOnlyList<ProbeResult> Results);
+/// <summary>The model's picker started (true) or stopped (false) routing with no replica in service.</summary>
+internal sealed record PanicRoutingChanged(bool Panicking);
 
 internal sealed record PipelineStopped(ModelPipeline Pipeline, Exception? Cause);
 

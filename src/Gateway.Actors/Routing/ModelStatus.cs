@@ -13,4 +13,11 @@ public sealed record ModelStatus(
     int MaxQueue,
     bool PipelineRunning,
     int PipelineRestarts,
-    IReadOnlyList<ReplicaStatus> Replicas);
+    IReadOnlyList<ReplicaStatus> Replicas)
+{
+    /// <summary>The last pick found no replica in service and routed to the least bad one.</summary>
+    public bool Panicking { get; init; }
+
+    /// <summary>Requests routed while no replica was in service, since the router started.</summary>
+    public long PanicRoutes { get; init; }
+}

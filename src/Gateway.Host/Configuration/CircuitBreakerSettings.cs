@@ -11,4 +11,7 @@ internal sealed class CircuitBreakerSettings
 
     /// <summary>How long the breaker stays open before a trial request (&gt; 0).</summary>
     public double CooldownSeconds { get; set; } = 30;
+
+    /// <summary>Cap of the ejection time, which doubles with each ejection in a row starting at <see cref="CooldownSeconds"/> (&gt; 0).</summary>
+    public double MaxEjectionSeconds { get; set; } = 300;
 }

@@ -84,8 +84,15 @@ internal static class GatewayConfigFile
                 break;
             case JsonValueKind.Array:
                 var index = 0;
+                var upstreams = prefix?.EndsWith(":Upstreams", StringComparison.OrdinalIgnoreCase) == true;
                 foreach (var item in element.EnumerateArray())
                 {
+                    if (upstreams && item.ValueKind == JsonValueKind.Object)
+                    {
+                        FlattenUpstream(item, prefix!, index++, data);
+                        continue;
+                    }
+
                     Flatten(item, $"{prefix}:{index++}", data);
                 }
 
@@ -107,6 +114,29 @@ internal static class GatewayConfigFile
 
                 break;
         }
+    }
+
+    /// <summary>An upstream written as <c>{"url": "...", "weight": 2}</c>: the url goes to <c>Upstreams:N</c>, the weight to <c>UpstreamWeights:N</c>.</summary>
+    private static void FlattenUpstream(JsonElement item, string prefix, int index, Dictionary<string, string?> data)
+    {
+        var model = prefix[..^":Upstreams".Length];
+        foreach (var property in item.EnumerateObject())
+        {
+            if (property.Name.Equals("url", StringComparison.OrdinalIgnoreCase))
+            {
+                Flatten(property.Value, $"{prefix}:{index}", data);
+            }
+            else if (property.Name.Equals("weight", StringComparison.OrdinalIgnoreCase))
+            {
+                Flatten(property.Value, $"{model}:UpstreamWeights:{index}", data);
+            }
+            else
+            {
+                throw new FormatException($"'{prefix}:{index}' has an unknown field '{property.Name}' (an upstream is a URL string or {{\"url\", \"weight\"}}).");
+            }
+        }
+
+        data.TryAdd($"{model}:UpstreamWeights:{index}", "1");
     }
 
     internal static string OneLine(string text) =>

@@ -31,11 +31,26 @@ internal static class GatewaySettingsValidator
 
         Positive(problems, Key("Gateway:CircuitBreaker:FailureThreshold"), settings.CircuitBreaker.FailureThreshold);
         Seconds(problems, Key("Gateway:CircuitBreaker:CooldownSeconds"), settings.CircuitBreaker.CooldownSeconds);
+        Seconds(problems, Key("Gateway:CircuitBreaker:MaxEjectionSeconds"), settings.CircuitBreaker.MaxEjectionSeconds);
 
         Seconds(problems, Key("Gateway:Upstream:RequestTimeoutSeconds"), settings.Upstream.RequestTimeoutSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeIntervalSeconds"), settings.Upstream.ProbeIntervalSeconds);
         Seconds(problems, Key("Gateway:Upstream:ProbeTimeoutSeconds"), settings.Upstream.ProbeTimeoutSeconds);
         Positive(problems, Key("Gateway:Upstream:MaxResponseBodyBytes"), settings.Upstream.MaxResponseBodyBytes);
+        Seconds(problems, Key("Gateway:Upstream:MetricsIntervalSeconds"), settings.Upstream.MetricsIntervalSeconds);
+        Seconds(problems, Key("Gateway:Upstream:ConnectTimeoutSeconds"), settings.Upstream.ConnectTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:QueueTimeoutSeconds"), settings.Upstream.QueueTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:TtftTimeoutSeconds"), settings.Upstream.TtftTimeoutSeconds);
+        Seconds(problems, Key("Gateway:Upstream:IdleTimeoutSeconds"), settings.Upstream.IdleTimeoutSeconds);
+        if (settings.Upstream.MaxRetries is < 0 or > 5)
+        {
+            problems.Add(Invariant($"{Key("Gateway:Upstream:MaxRetries")} must be between 0 and 5, got {settings.Upstream.MaxRetries}."));
+        }
+
+        if (!double.IsFinite(settings.Upstream.RetryBudgetPercent) || settings.Upstream.RetryBudgetPercent is < 0 or > 100)
+        {
+            problems.Add(Invariant($"{Key("Gateway:Upstream:RetryBudgetPercent")} must be between 0 and 100, got {settings.Upstream.RetryBudgetPercent}."));
+        }
 
         if (!GatewayLogLevel.TryParse(settings.LogLevel, out _))
         {
@@ -187,6 +202,19 @@ internal static class GatewaySettingsValidator
                 problems.Add(
                     $"{key(path + ":Upstreams")} is empty while other models have upstreams; give every model at least " +
                     "one upstream URL, or none at all to run the embedded simulator.");
+            }
+
+            for (var j = 0; j < model.UpstreamWeights.Count; j++)
+            {
+                var weight = model.UpstreamWeights[j];
+                if (!double.IsFinite(weight) || weight <= 0 || weight > 1000)
+                {
+                    problems.Add(Invariant($"{key(Invariant($"{path}:UpstreamWeights:{j}"))} (the weight of upstream {j}) must be greater than 0 and at most 1000, got {weight}."));
+                }
+                else if (j >= model.Upstreams.Count)
+                {
+                    problems.Add(Invariant($"{key(Invariant($"{path}:UpstreamWeights:{j}"))} weighs upstream {j}, which does not exist."));
+                }
             }
 
             var urls = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -124,6 +124,18 @@ internal static class LegacyEnvironmentVariables
             {
                 Put(name, key);
             }
+
+            // VLLM_UPSTREAM_URL may list several replicas of the one model, comma-separated.
+            if (values.TryGetValue(ModelKeys[UpstreamUrl], out var urls) && urls?.Contains(',', StringComparison.Ordinal) == true)
+            {
+                var parts = urls.Split(',', StringSplitOptions.TrimEntries);
+                for (var i = 0; i < parts.Length; i++)
+                {
+                    var key = $"Gateway:Models:0:Upstreams:{i}";
+                    values[key] = parts[i];
+                    origins[key] = UpstreamUrl;
+                }
+            }
         }
 
         return (values, origins);

@@ -18,6 +18,15 @@ internal sealed class ModelSettings
     /// </summary>
     public List<string> Upstreams { get; set; } = [];
 
+    /// <summary>
+    /// Weight of each entry of <see cref="Upstreams"/> (&gt; 0, default 1), by index. The config file writes an
+    /// upstream as <c>{"url": ..., "weight": 2}</c>; <see cref="GatewayConfigFile"/> flattens that onto both lists.
+    /// </summary>
+    public List<double> UpstreamWeights { get; set; } = [];
+
+    /// <summary>The weight of upstream <paramref name="index"/>.</summary>
+    public double WeightOf(int index) => index < UpstreamWeights.Count ? UpstreamWeights[index] : 1;
+
     /// <summary>The gateway-side tool-call parser; one of <see cref="ToolCallParserRegistry.ConfigurableNames"/>. Legacy <c>TOOL_CALL_PARSER</c>.</summary>
     public string ToolCallParser { get; set; } = ToolCallParserRegistry.None;
 

@@ -16,11 +16,13 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, GatewayDrain drain)
+internal sealed class ProxyEndpoint(
+    PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, RequestActivity activity, GatewayRuntime runtime, GatewayDrain drain)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
         var ct = context.RequestAborted;
+        activity.Touch();
         if (RequestHeaderCheck.Check(context.Request.ContentType, context.Request.Headers.ContentEncoding) is { } badHeaders) // issue 9: before reading
         {
             await ErrorResponses.WriteAsync(context, badHeaders);
@@ -149,7 +151,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         {
             try
             {
-                outcome = await request.Outcome.WaitAsync(waiting.Token);
+                // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
+                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeout, runtime.Time))
+                using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
+                {
+                    outcome = await request.Outcome.WaitAsync(waiting.Token);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -200,20 +207,25 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             response.Headers.CacheControl = "no-cache";
             response.Headers["X-Accel-Buffering"] = "no";
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            try
-            {
-                await response.StartAsync(upstream.Token);
-            }
-            catch (Exception) when (upstream.ClientAborted)
-            {
-                facts.Relay = RelayResult.ClientAborted;
-                return;
-            }
 
+            // The headers go out with the first event: a stream that fails before it gets a real status.
             var outcome = await StreamingRelay.RunAsync(
-                upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk, drain.EndStreams);
+                upstream,
+                request.ResponseTransform,
+                new PipeClientResponseWriter(response.BodyWriter),
+                streams.Materializer,
+                request.StripUsageChunk,
+                runtime.StreamTimeouts,
+                drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
+            if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
+            {
+                response.Headers.Remove("X-Accel-Buffering");
+                response.Headers.CacheControl = default;
+                await ErrorResponses.WriteAsync(context, failed);
+            }
+
             return;
         }
 
@@ -242,6 +254,9 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             facts.Relay = RelayResult.ClientAborted;
         }
     }
+
+    private static void ExpireInQueue(ProxyRequest request) =>
+        request.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1));
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
     private static void Abandon(ProxyRequest request) => _ = AbandonAsync(request);

@@ -1,6 +1,7 @@
 using Gateway.Host.Configuration;
 using Gateway.Host.Endpoints;
 using Gateway.Host.Reload;
+using Gateway.Host.Http;
 using Gateway.Simulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,6 +48,7 @@ internal static class GatewayApp
         services.AddGatewayAuth();
         services.AddGatewayDrain();
         services.AddSingleton<GatewayStreams>();
+        services.AddSingleton<RequestActivity>();
         services.AddSingleton<ProxyEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddHostedService<ToolCallFailureLog>();

@@ -4,6 +4,7 @@ using Gateway.Host.Http;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Relay;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
@@ -19,9 +20,18 @@ internal sealed class GatewayRuntime : IDisposable
     {
         Settings = settings;
         Time = time;
-        HttpClient = UpstreamHttpClient.Create(TimeSpan.FromSeconds(Math.Min(10, settings.Upstream.RequestTimeoutSeconds)));
-        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds), time);
+        var upstream = settings.Upstream;
+        var connect = TimeSpan.FromSeconds(Math.Min(upstream.ConnectTimeoutSeconds, upstream.RequestTimeoutSeconds));
+        HttpClient = UpstreamHttpClient.Create(connect);
+        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(upstream.RequestTimeoutSeconds), time, new DispatchPolicy
+        {
+            MaxRetries = upstream.MaxRetries,
+            TtftTimeout = TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds),
+            ConnectTimeout = connect,
+        });
+        StreamTimeouts = new StreamTimeouts(TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds), TimeSpan.FromSeconds(upstream.IdleTimeoutSeconds), DeferHeaders: true);
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
+        Metrics = new VllmMetricsReader(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         RateLimiter = new TokenBucketRateLimiter(
             settings.RateLimit.RequestsPerMinute,
             settings.RateLimit.MaxKeys,
@@ -42,6 +52,14 @@ internal sealed class GatewayRuntime : IDisposable
 
     public IRateLimiter RateLimiter { get; }
 
+    /// <summary>Phase timeouts of a streamed response, after its headers.</summary>
+    public StreamTimeouts StreamTimeouts { get; }
+
+    public TimeSpan QueueTimeout => TimeSpan.FromSeconds(Settings.Upstream.QueueTimeoutSeconds);
+
+    /// <summary>Reads each replica's vLLM <c>/metrics</c> in the background (load signals for the picker).</summary>
+    public VllmMetricsReader Metrics { get; }
+
     /// <summary>The models as configured at start-up (what the registry is first told to run).</summary>
     public IReadOnlyList<ModelRoute> Routes { get; }
 
@@ -51,9 +69,11 @@ internal sealed class GatewayRuntime : IDisposable
     public TimeProvider Time { get; }
 
     /// <summary>A removed or replaced router waits this long for its requests, which the request timeout bounds.</summary>
-    public ModelRouterDependencies RouterDependencies => new(RateLimiter, Dispatcher, Probe, ProbeInterval, Time)
+    public ModelRouterDependencies RouterDependencies => new(
+        RateLimiter, Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds))
     {
         DrainTimeout = TimeSpan.FromSeconds(Settings.Upstream.RequestTimeoutSeconds + 5),
+        RetryBudgetRatio = Settings.Upstream.RetryBudgetPercent / 100,
     };
 
     /// <summary>The key set in force (a config reload swaps it).</summary>
@@ -74,9 +94,15 @@ internal sealed class GatewayRuntime : IDisposable
     {
         ModelId = model.Id,
         UpstreamModel = string.IsNullOrEmpty(model.UpstreamModel) ? model.Id : model.UpstreamModel,
-        Endpoints = [.. model.Upstreams.Select(u => new UpstreamEndpoint(
+        Endpoints = [.. model.Upstreams.Select((u, i) => new UpstreamEndpoint(
             new Uri(u),
-            new UpstreamCircuitBreaker(breaker.FailureThreshold, TimeSpan.FromSeconds(breaker.CooldownSeconds), breaker.Enabled, time)))],
+            new UpstreamCircuitBreaker(
+                breaker.FailureThreshold,
+                TimeSpan.FromSeconds(breaker.CooldownSeconds),
+                breaker.Enabled,
+                time,
+                TimeSpan.FromSeconds(breaker.MaxEjectionSeconds)),
+            model.WeightOf(i)))],
         ToolCallParser = model.ToolCallParser,
         UpstreamParsesTools = model.UpstreamParsesTools,
         MaxInFlight = model.MaxInFlight,

@@ -3,6 +3,7 @@ using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Gateway.Streams.Limits;
+using Gateway.Streams.Picking;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
@@ -10,7 +11,7 @@ using Gateway.Streams.Upstream;
 namespace Gateway.Streams.Pipeline;
 
 /// <summary>
-/// A model's long-lived request pipeline, materialized once: bounded queue → throttle → breaker → tool-call
+/// A model's long-lived request pipeline, materialized once: bounded queue → throttle → replica picker → tool-call
 /// preparation → vLLM dispatch (at most <see cref="ModelRoute.MaxInFlight"/> requests in flight). Requests enter
 /// as elements with <see cref="TryEnqueue"/>; a full queue sheds at once instead of waiting.
 /// </summary>
@@ -40,13 +41,15 @@ public sealed class ModelPipeline
     public int Queued => _reader.CanCount ? _reader.Count : 0;
 
     /// <summary>The stages between the queue and the dispatcher, in order.</summary>
-    public static Flow<ProxyRequest, ProxyRequest, NotUsed> Admission(ModelRoute route, IRateLimiter limiter) =>
+    /// <param name="picker">The model's replica picker (shared with its router for inspection); a new one when null.</param>
+    public static Flow<ProxyRequest, ProxyRequest, NotUsed> Admission(ModelRoute route, IRateLimiter limiter, ReplicaPicker? picker = null) =>
         Flow.Create<ProxyRequest>()
             .Via(new ThrottleStage(limiter))
-            .Via(new BreakerStage(route.Endpoints))
+            .Via(new ReplicaPickerStage(picker ?? new ReplicaPicker(route.Endpoints)))
             .Via(new RequestPreparationStage(route));
 
-    public static ModelPipeline Materialize(ModelRoute route, IRateLimiter limiter, VllmDispatcher dispatcher, IMaterializer materializer)
+    public static ModelPipeline Materialize(
+        ModelRoute route, IRateLimiter limiter, VllmDispatcher dispatcher, IMaterializer materializer, ReplicaPicker? picker = null)
     {
         var channel = Channel.CreateBounded<ProxyRequest>(new BoundedChannelOptions(Math.Max(1, route.MaxQueue))
         {
@@ -56,7 +59,7 @@ public sealed class ModelPipeline
         });
 
         var completion = ChannelSource.FromReader(channel.Reader)
-            .Via(Admission(route, limiter))
+            .Via(Admission(route, limiter, picker))
             .SelectAsyncUnordered(route.MaxInFlight, dispatcher.DispatchAsync)
             .ToMaterialized(Sink.Ignore<Done>(), Keep.Right)
             .Run(materializer);

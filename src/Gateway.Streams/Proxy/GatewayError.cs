@@ -34,6 +34,7 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
         "unsupported_media_type", "unsupported_content_encoding", "invalid_utf8", "invalid_unicode_escape", "json_too_deep",
         "invalid_value", "integer_above_max_value", "decimal_above_max_value", "integer_below_min_value", "decimal_below_min_value",
         "empty_array", "array_above_max_length",
+        .. PhaseTimeoutCodes,
         .. EdgeCodes,
     ];
 

@@ -13,6 +13,7 @@ public sealed class ProxyRequest
     private readonly TaskCompletionSource<ProxyOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<Done> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _bodyDisposed;
+    private int _phase; // 0 waiting, 1 dispatched, 2 expired in the queue
 
     public required string ModelId { get; init; }
 
@@ -54,8 +55,14 @@ public sealed class ProxyRequest
     /// </summary>
     public bool StripUsageChunk { get; set; }
 
-    /// <summary>Set by the breaker stage: the replica this request goes to.</summary>
+    /// <summary>Set by the replica picker: the replica this request goes to; after a retry, the replica that answered.</summary>
     public UpstreamEndpoint? Endpoint { get; set; }
+
+    /// <summary>Set by the replica picker: where a retry may go (null: no retries).</summary>
+    public IReplicaSelector? Replicas { get; set; }
+
+    /// <summary>How many times the request was sent again to another replica before its first byte (for logs and metrics).</summary>
+    public int Retries { get; set; }
 
     public Task<ProxyOutcome> Outcome => _outcome.Task;
 
@@ -69,6 +76,21 @@ public sealed class ProxyRequest
     }
 
     public void Respond(UpstreamResponse response) => _outcome.TrySetResult(new ProxyOutcome.Responded(response));
+
+    /// <summary>The dispatcher takes the request; false when it already expired in the queue (then it is skipped).</summary>
+    public bool TryMarkDispatched() => Interlocked.CompareExchange(ref _phase, 1, 0) != 2;
+
+    /// <summary>Answers a request still waiting to be dispatched with <paramref name="error"/>; false once it was dispatched.</summary>
+    public bool TryExpireInQueue(GatewayError error)
+    {
+        if (Interlocked.CompareExchange(ref _phase, 2, 0) != 0)
+        {
+            return false;
+        }
+
+        Reject(error);
+        return true;
+    }
 
     /// <summary>The response has been relayed (or abandoned): frees the in-flight slot.</summary>
     public void Release() => Finish();

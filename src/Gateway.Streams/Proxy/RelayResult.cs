@@ -9,6 +9,12 @@ public enum RelayResult
     UpstreamFailed,
     UpstreamTruncated,
 
+    /// <summary>The stream went silent between events for longer than the idle timeout.</summary>
+    UpstreamIdleTimedOut,
+
+    /// <summary>The stream sent no event within the time-to-first-token timeout.</summary>
+    UpstreamTtftTimedOut,
+
     /// <summary>The gateway ended the stream itself: it was still running when the shutdown drain timed out.</summary>
     GatewayStopped,
 }

@@ -2,22 +2,80 @@ using Gateway.Streams.Breaker;
 
 namespace Gateway.Streams.Proxy;
 
-/// <summary>One vLLM replica: its base URL (without <c>/v1</c>) and its circuit breaker.</summary>
-public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker)
+/// <summary>
+/// One vLLM replica as the request path sees it: its base URL, weight, in-flight count, ejection state (the
+/// breaker) and the immutable <see cref="ReplicaSnapshot"/> its replica actor publishes (probe verdict, load
+/// signals from <c>/metrics</c>, served adapters). The picker reads all of it without messages.
+/// This is the one place a replica's health lives: a later cluster feed only has to publish snapshots here too.
+/// </summary>
+public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker, double weight = 1)
 {
     private int _inFlight;
+    private long _gatewayFailures;
+    private long _requestFailures;
+    private long _retries;
+    private ReplicaSnapshot _snapshot = ReplicaSnapshot.NotProbedYet;
 
     /// <summary>The base URL, always ending in <c>/</c> so a path prefix (<c>http://host/vllm/</c>) is kept.</summary>
     public Uri BaseUri { get; } = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
 
     public UpstreamCircuitBreaker Breaker { get; } = breaker;
 
+    /// <summary>Relative share of the traffic (&gt; 0; 1 by default): a replica of weight 2 is picked as if half as busy.</summary>
+    public double Weight { get; } = weight > 0 ? weight : 1;
+
     /// <summary>A short label for logs and metrics (never carries credentials).</summary>
     public string Label { get; } = $"{baseUri.Scheme}://{baseUri.Authority}";
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>What the replica's actor last published; swapped whole, read without a lock.</summary>
+    public ReplicaSnapshot Snapshot
+    {
+        get => Volatile.Read(ref _snapshot);
+        set => Volatile.Write(ref _snapshot, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>Gateway failures recorded since start (connect, reset, 502/503/504, timeouts, dropped streams).</summary>
+    public long GatewayFailures => Interlocked.Read(ref _gatewayFailures);
+
+    /// <summary>Request-specific 5xx answers (e.g. vLLM's 500 with a body) since start: each triggered a probe, none counted.</summary>
+    public long RequestFailures => Interlocked.Read(ref _requestFailures);
+
+    /// <summary>Retries sent to this replica since start.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>In service: not ejected, and its last probe (if any) passed.</summary>
+    public bool InService => Snapshot.ProbeOk != false && Breaker.State != CircuitState.Open;
+
+    /// <summary>
+    /// Raised when something suggests the replica may be down and it should be probed now: the reason, and whether
+    /// a failed probe should count as a gateway failure (true after a request-specific error, which did not count yet).
+    /// </summary>
+    public event Action<string, bool>? ProbeRequested;
+
     public Uri Resolve(string path) => new(BaseUri, path.TrimStart('/'));
+
+    /// <summary>A gateway failure: counts toward ejection and asks for a probe at once (the replica is suspect).</summary>
+    public void RecordGatewayFailure(string reason)
+    {
+        Interlocked.Increment(ref _gatewayFailures);
+        Breaker.RecordFailure();
+        ProbeRequested?.Invoke(reason, false);
+    }
+
+    /// <summary>
+    /// A request-specific server error (vLLM answered 500 with a body): does not count by itself, but asks for an
+    /// out-of-band probe; only a failed probe counts.
+    /// </summary>
+    public void RecordRequestSpecificFailure(string reason)
+    {
+        Interlocked.Increment(ref _requestFailures);
+        Breaker.RecordAbandoned();
+        ProbeRequested?.Invoke(reason, true);
+    }
+
+    internal void CountRetry() => Interlocked.Increment(ref _retries);
 
     internal void Enter() => Interlocked.Increment(ref _inFlight);
 

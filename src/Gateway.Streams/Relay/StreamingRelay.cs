@@ -23,6 +23,10 @@ public static class StreamingRelay
     private static readonly ReadOnlyMemory<byte> EventEnd = SseFraming.EventEnd.ToArray();
 
     /// <param name="stripUsageChunk">The gateway, not the client, asked for the usage chunk: read it, don't forward it.</param>
+    /// <param name="timeouts">
+    /// The time-to-first-event (<c>upstream_ttft_timeout</c>) and the longest silence between two events
+    /// (<c>upstream_idle_timeout</c>); before the first event the shorter applies and counts as time to first token.
+    /// </param>
     /// <param name="stop">
     /// Fires when the gateway must end the stream itself (the shutdown drain timed out): the relay stops reading
     /// upstream and ends the client's stream with an in-band <c>shutting_down</c> error and <c>[DONE]</c>.
@@ -33,11 +37,22 @@ public static class StreamingRelay
         IClientResponseWriter client,
         IMaterializer materializer,
         bool stripUsageChunk = false,
+        StreamTimeouts? timeouts = null,
         CancellationToken stop = default)
     {
         var state = new State { StripUsageChunk = stripUsageChunk };
         var ct = response.Token;
         var events = UpstreamBodySource.Create(response).Via(new SseFramingStage()).Select(RequireJsonEvent);
+        if (timeouts?.FirstEvent is { } first)
+        {
+            events = events.InitialTimeout(first);
+        }
+
+        if (timeouts?.BetweenEvents is { } idle)
+        {
+            events = events.IdleTimeout(idle);
+        }
+
         if (transform is not null)
         {
             events = events.Via(transform.Stream());
@@ -74,9 +89,25 @@ public static class StreamingRelay
             result = RelayResult.UpstreamFailed;
             malformed = e.Message;
         }
+        catch (TimeoutException)
+        {
+            result = state.Written ? RelayResult.UpstreamIdleTimedOut : RelayResult.UpstreamTtftTimedOut;
+        }
         catch (Exception)
         {
             result = RelayResult.UpstreamFailed;
+        }
+
+        if (result is RelayResult.UpstreamTruncated or RelayResult.UpstreamFailed or RelayResult.UpstreamIdleTimedOut or RelayResult.UpstreamTtftTimedOut)
+        {
+            // A stream dropped before [DONE] is a gateway failure: it counts against the replica.
+            response.Endpoint.RecordGatewayFailure($"{response.Endpoint.Label} dropped a stream before [DONE]");
+        }
+
+        if (!state.Written && timeouts is { DeferHeaders: true })
+        {
+            // Nothing reached the client yet, not even the headers: the caller answers with a real status.
+            return new RelayOutcome(result, state.Usage) { FailedBeforeFirstByte = UpstreamErrorMapper.FromStreamResult(result) };
         }
 
         if (!state.SawDone)
@@ -139,6 +170,7 @@ public static class StreamingRelay
             write = WriteFrameAsync(client, e.Data, ct);
         }
 
+        state.Written = true;
         if (e.MoreFollows)
         {
             return write;
@@ -207,6 +239,9 @@ public static class StreamingRelay
         public bool SawDone { get; set; }
 
         public bool SawError { get; set; }
+
+        /// <summary>An event was handed to the client writer (so the response has started).</summary>
+        public bool Written { get; set; }
 
         public bool StripUsageChunk { get; init; }
 

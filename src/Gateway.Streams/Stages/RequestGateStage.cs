@@ -46,7 +46,8 @@ internal abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, Pr
             GatewayError? error;
             try
             {
-                error = request.ClientAborted.IsCancellationRequested ? GatewayError.ClientClosed : _stage.Admit(request);
+                // A request already answered (its client left, or it expired in the queue) passes no further.
+                error = request.ClientAborted.IsCancellationRequested || request.Outcome.IsCompleted ? GatewayError.ClientClosed : _stage.Admit(request);
             }
             catch (Exception e)
             {

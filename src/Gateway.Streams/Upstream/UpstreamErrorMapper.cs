@@ -53,9 +53,11 @@ internal static class UpstreamErrorMapper
     /// Sending the request or waiting for the response headers failed. A failure to connect (refused, no route, name
     /// resolution, TLS) says "not reachable"; a connection that was made and then dropped before the headers says so.
     /// </summary>
-    public static GatewayError FromDispatchFailure(Exception e, bool clientAborted, TimeSpan requestTimeout) => e switch
+    public static GatewayError FromDispatchFailure(Exception e, bool clientAborted, TimeSpan requestTimeout, TimeSpan? connectTimeout = null) => e switch
     {
         OperationCanceledException when clientAborted => GatewayError.ClientClosed,
+        _ when IsConnectTimeout(e) => GatewayError.UpstreamConnectTimeout(
+            $"vLLM upstream did not accept a connection within {(connectTimeout ?? TimeSpan.FromSeconds(10)).TotalSeconds:0.###} s."),
         OperationCanceledException => GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."),
         HttpRequestException http when IsConnectFailure(http) => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}"),
         HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream closed the connection before sending the response headers: {Describe(http)}"),
@@ -91,10 +93,26 @@ internal static class UpstreamErrorMapper
     public static GatewayError FromStreamResult(RelayResult result) => result switch
     {
         RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
+        RelayResult.UpstreamTtftTimedOut => GatewayError.UpstreamTtftTimeout("vLLM upstream sent no first event within the time-to-first-token timeout."),
+        RelayResult.UpstreamIdleTimedOut => GatewayError.UpstreamIdleTimeout("vLLM upstream sent nothing for longer than the idle timeout while streaming."),
         RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
         RelayResult.GatewayStopped => GatewayError.ShuttingDown("The gateway is shutting down; the stream was ended before it completed."),
         _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
     };
+
+    /// <summary>SocketsHttpHandler's <c>ConnectTimeout</c> surfaces as a <see cref="TimeoutException"/> inside the failure.</summary>
+    private static bool IsConnectTimeout(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // SocketsHttpHandler reports every failure of its connect step (refused, unreachable, timed out, closed during the
     // handshake) as ConnectionError with a SocketException inside; a reset after the request went out is an IOException.

@@ -60,12 +60,13 @@ public sealed class UpstreamProbe(HttpClient client, TimeSpan timeout, TimeProvi
                         && id.ValueEquals(upstreamModel))
                     {
                         int? maxLen = model.TryGetProperty("max_model_len", out var len) && len.TryGetInt32(out var n) ? n : null;
-                        return new ProbeResult(endpoint, true, "ok", maxLen);
+                        var adapter = model.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.String;
+                        return new ProbeResult(endpoint, true, "ok", maxLen, ServesModel: true, IsAdapter: adapter);
                     }
                 }
             }
 
-            return new ProbeResult(endpoint, false, $"{endpoint.Label} does not serve model '{upstreamModel}'", null);
+            return new ProbeResult(endpoint, false, $"{endpoint.Label} does not serve model '{upstreamModel}'", null, ServesModel: false);
         }
         catch (JsonException)
         {

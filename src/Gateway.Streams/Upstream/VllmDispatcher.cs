@@ -5,13 +5,14 @@ using Gateway.Streams.Proxy;
 namespace Gateway.Streams.Upstream;
 
 /// <summary>
-/// Sends one admitted request to its replica and waits for the response headers: the only phase the circuit
-/// breaker judges. Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
+/// Sends one admitted request to its replica and waits for the response headers: the phase where the replica's
+/// health is judged (only gateway failures count, see <see cref="JudgeStatus"/>). Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
 /// The total request timeout runs on <paramref name="time"/> (the gateway's one injected clock).
 /// </summary>
-public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, TimeProvider? time = null)
+public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, TimeProvider? time = null, DispatchPolicy? policy = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly DispatchPolicy _policy = policy ?? DispatchPolicy.Default;
 
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
@@ -19,6 +20,11 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     /// <summary>Dispatches and returns a task that completes when the request's in-flight slot may be reused.</summary>
     public Task<Done> DispatchAsync(ProxyRequest request)
     {
+        if (!request.TryMarkDispatched())
+        {
+            return request.Finished; // answered while it waited (queue timeout)
+        }
+
         if (request.Endpoint is null)
         {
             request.Reject(UpstreamErrorMapper.NoReplicaSelected());
@@ -29,11 +35,57 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         return request.Finished;
     }
 
+    /// <summary>
+    /// Sends to <paramref name="endpoint"/>; a gateway failure or a 429/503 before any byte reached the client is
+    /// retried on another replica, within <see cref="DispatchPolicy.MaxRetries"/> and the model's retry budget.
+    /// The body is the same memory every attempt (never copied again).
+    /// </summary>
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
         var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
-        endpoint.Enter();
         var handedOver = false;
+        try
+        {
+            while (true)
+            {
+                request.Endpoint = endpoint;
+                var attempt = await AttemptAsync(request, endpoint, deadline).ConfigureAwait(false);
+                if (attempt.Response is { } response)
+                {
+                    handedOver = true;
+                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave));
+                    return;
+                }
+
+                var error = attempt.Error!;
+                if (attempt.Retryable && request.Retries < _policy.MaxRetries && !deadline.Token.IsCancellationRequested
+                    && request.Replicas?.PickForRetry(request, endpoint) is { } next)
+                {
+                    request.Retries++;
+                    next.CountRetry();
+                    endpoint = next;
+                    continue;
+                }
+
+                request.Reject(error);
+                return;
+            }
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                deadline.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One attempt on one replica: its 2xx response (headers in, in-flight count held), or the error and whether a retry may help.</summary>
+    private async Task<Attempt> AttemptAsync(ProxyRequest request, UpstreamEndpoint endpoint, RequestDeadline deadline)
+    {
+        endpoint.Enter();
+        var keep = false;
+        using var ttft = _policy.TtftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -46,7 +98,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ttft?.Token ?? deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
             {
@@ -61,48 +113,77 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             if (status is >= 200 and < 300)
             {
                 endpoint.Breaker.RecordSuccess();
-                handedOver = true;
-                request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave));
-                return;
+                keep = true;
+                return new Attempt(response, null, false);
             }
 
             using (response)
             {
                 var body = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
-                if (status >= 500 || status is >= 300 and < 400)
-                {
-                    // A redirect is never followed (AllowAutoRedirect = false: no SSRF through Location); it is the replica's fault.
-                    endpoint.Breaker.RecordFailure();
-                }
-                else
-                {
-                    endpoint.Breaker.RecordSuccess();
-                }
-
-                request.Reject(UpstreamErrorMapper.FromStatus(status, body, RetryAfterSeconds(response)));
+                JudgeStatus(endpoint, status);
+                return new Attempt(null, UpstreamErrorMapper.FromStatus(status, body, RetryAfterSeconds(response)), status is 429 or 502 or 503 or 504);
             }
         }
         catch (Exception e)
         {
-            var error = UpstreamErrorMapper.FromDispatchFailure(e, request.ClientAborted.IsCancellationRequested, requestTimeout);
-            if (error.IsClientClosed)
+            if (request.ClientAborted.IsCancellationRequested)
             {
                 endpoint.Breaker.RecordAbandoned();
-            }
-            else
-            {
-                endpoint.Breaker.RecordFailure();
+                return new Attempt(null, GatewayError.ClientClosed, false);
             }
 
-            request.Reject(error);
+            if (ttft is { TimedOut: true } && !deadline.TimedOut)
+            {
+                var seconds = _policy.TtftTimeout!.Value.TotalSeconds;
+                endpoint.RecordGatewayFailure($"{endpoint.Label} sent no response headers within {seconds:0.###} s");
+                return new Attempt(null, GatewayError.UpstreamTtftTimeout($"vLLM upstream sent no first token within {seconds:0.###} s."), true);
+            }
+
+            var error = UpstreamErrorMapper.FromDispatchFailure(e, false, requestTimeout, _policy.ConnectTimeout);
+            if (deadline.TimedOut)
+            {
+                endpoint.Breaker.RecordAbandoned();
+                return new Attempt(null, error, false);
+            }
+
+            endpoint.RecordGatewayFailure($"{endpoint.Label}: {error.Message}");
+            return new Attempt(null, error, true);
         }
         finally
         {
-            if (!handedOver)
+            if (!keep)
             {
                 endpoint.Leave();
-                deadline.Dispose();
             }
+        }
+    }
+
+    private readonly record struct Attempt(HttpResponseMessage? Response, GatewayError? Error, bool Retryable);
+
+    /// <summary>
+    /// What a non-2xx answer says about the replica: 502/503/504 are gateway failures (they count toward ejection);
+    /// any other 5xx is request-specific (a probe decides); a 4xx is the client's problem, and the replica answered.
+    /// </summary>
+    internal static void JudgeStatus(UpstreamEndpoint endpoint, int status)
+    {
+        switch (status)
+        {
+            case 502 or 503 or 504:
+                endpoint.RecordGatewayFailure($"{endpoint.Label} answered {status}");
+                break;
+            case >= 300 and < 400:
+                // A redirect is never followed (AllowAutoRedirect = false: no SSRF through Location); it is the replica's fault.
+                endpoint.RecordGatewayFailure($"{endpoint.Label} answered a redirect ({status})");
+                break;
+            case >= 500:
+                endpoint.RecordRequestSpecificFailure($"{endpoint.Label} answered {status}");
+                break;
+            case 429:
+                endpoint.Breaker.RecordAbandoned();
+                break;
+            default:
+                endpoint.Breaker.RecordSuccess();
+                break;
         }
     }
 

@@ -24,6 +24,7 @@ public partial class NamespaceLayeringSpec
 
         // What the stages and relays are built from.
         ["Limits"] = 2,
+        ["Picking"] = 2,
         ["ToolCalls"] = 2,
         ["Upstream"] = 2,
 

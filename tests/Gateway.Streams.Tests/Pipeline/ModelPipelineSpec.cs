@@ -135,23 +135,37 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task An_open_breaker_fails_fast_with_503_and_retry_after()
+    public async Task Gateway_failures_eject_a_lone_replica_but_panic_routing_keeps_it_serving_and_500s_never_eject()
     {
-        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.InternalServerError, "")));
+        var status = HttpStatusCode.BadGateway;
+        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(status, "")));
         var breaker = new UpstreamCircuitBreaker(2, TimeSpan.FromSeconds(30));
         var pipeline = Materialize(Route(breaker: breaker), handler);
 
-        var statuses = new List<int>();
-        for (var i = 0; i < 4; i++)
+        async Task<int> SendAsync()
         {
             var request = Requests.Chat();
             pipeline.TryEnqueue(request);
-            statuses.Add(((ProxyOutcome.Rejected)await request.Outcome.WaitAsync(Wait)).Error.Status);
+            return ((ProxyOutcome.Rejected)await request.Outcome.WaitAsync(Wait)).Error.Status;
         }
 
-        Assert.Equal([502, 502, 503, 503], statuses);
-        Assert.Equal(2, handler.Received.Count);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(502, await SendAsync());
+        }
+
+        Assert.Equal(4, handler.Received.Count); // ejected after two, yet still tried: it is the only replica
         Assert.Equal(CircuitState.Open, breaker.State);
+
+        var fresh = new UpstreamCircuitBreaker(2, TimeSpan.FromSeconds(30));
+        status = HttpStatusCode.InternalServerError;
+        pipeline = Materialize(Route(breaker: fresh), handler);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(502, await SendAsync());
+        }
+
+        Assert.Equal(CircuitState.Closed, fresh.State);
     }
 
     [Fact]
