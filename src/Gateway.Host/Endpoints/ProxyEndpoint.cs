@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Observability;
 using Gateway.Host.Validation;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
@@ -15,7 +17,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings)
+internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -114,7 +116,9 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
             RequestId = facts.RequestId,
             ClientAborted = ct,
+            TraceParent = Activity.Current?.Context ?? default,
         };
+        facts.Request = request;
 
         if (handle.TryEnqueue(request) is { } shed)
         {
@@ -127,6 +131,7 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
 
     private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
     {
+        var queuedAt = GatewayTracing.Source.HasListeners() ? time.GetUtcNow() : default;
         ProxyOutcome outcome;
         try
         {
@@ -134,9 +139,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         }
         catch (OperationCanceledException)
         {
+            RecordAdmissionSpan(request, queuedAt);
             Abandon(request);
             return;
         }
+
+        RecordAdmissionSpan(request, queuedAt);
 
         switch (outcome)
         {
@@ -184,13 +192,17 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
                 return;
             }
 
-            var outcome = await StreamingRelay.RunAsync(
-                upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
+            var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), time);
+            using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
+            var outcome = await StreamingRelay.RunAsync(upstream, request.ResponseTransform, client, streams.Materializer, request.StripUsageChunk);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
+            facts.FirstTokenAt = client.FirstWriteAt;
+            relaySpan?.SetTag("gateway.relay", outcome.Kind.ToString());
             return;
         }
 
+        using var plainSpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform);
         if (error is not null)
         {
@@ -215,6 +227,24 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         {
             facts.Relay = RelayResult.ClientAborted;
         }
+    }
+
+    /// <summary>The admission span: from the pipeline's queue to the upstream attempt (or the rejection), recorded after the fact.</summary>
+    private void RecordAdmissionSpan(ProxyRequest request, DateTimeOffset queuedAt)
+    {
+        if (queuedAt == default)
+        {
+            return;
+        }
+
+        using var span = GatewayTracing.Source.StartActivity("queue " + request.ModelId, ActivityKind.Internal, request.TraceParent, startTime: queuedAt);
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("gen_ai.request.model", request.ModelId);
+        span.SetEndTime((request.UpstreamActivity?.StartTimeUtc ?? time.GetUtcNow().UtcDateTime));
     }
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>

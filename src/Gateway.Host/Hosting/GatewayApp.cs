@@ -14,6 +14,9 @@ internal sealed record GatewayAppOptions
 
     /// <summary>The clock for everything that reads time or waits; tests pass a fake one. Default: the system clock.</summary>
     public TimeProvider? Time { get; init; }
+
+    /// <summary>An extra Serilog sink (tests capture every event), behind the same redaction as the console.</summary>
+    public Serilog.Core.ILogEventSink? LogSink { get; init; }
 }
 
 /// <summary>Builds the gateway's web application from validated settings: Kestrel, middleware, routes, actors.</summary>
@@ -35,7 +38,7 @@ internal static class GatewayApp
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Host.UseDefaultServiceProvider(o => o.ValidateScopes = true);
-        builder.ConfigureGatewayKestrel(settings).AddGatewayLogging(settings, options);
+        builder.ConfigureGatewayKestrel(settings).AddGatewayLogging(settings, options).AddGatewayObservability();
 
         var services = builder.Services;
         services.TryAddSingleton(options.Time ?? TimeProvider.System);

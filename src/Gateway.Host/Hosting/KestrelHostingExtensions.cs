@@ -14,7 +14,10 @@ internal static class KestrelHostingExtensions
             // The body cap is enforced by the proxy endpoint with a JSON 413; Kestrel's own limit is a backstop.
             kestrel.Limits.MaxRequestBodySize = settings.Server.MaxRequestBodyBytes + (64 * 1024);
         });
-        builder.WebHost.UseUrls(ListenUrl(settings.Server));
+        // The separate metrics port (when set) listens on loopback only.
+        builder.WebHost.UseUrls(settings.Metrics.Port == 0
+            ? [ListenUrl(settings.Server)]
+            : [ListenUrl(settings.Server), $"http://127.0.0.1:{settings.Metrics.Port}"]);
         return builder;
     }
 

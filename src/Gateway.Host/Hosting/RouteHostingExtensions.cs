@@ -15,6 +15,7 @@ internal static class RouteHostingExtensions
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler(errors => errors.Run(context => ErrorResponses.WriteAsync(context, GatewayError.InternalError())));
         app.UseGatewayAuth();
+        app.UseGatewayMetrics(app.Services.GetRequiredService<Configuration.GatewaySettings>().Metrics);
 
         var proxy = app.Services.GetRequiredService<ProxyEndpoint>();
         foreach (var route in ProxyRoute.All)

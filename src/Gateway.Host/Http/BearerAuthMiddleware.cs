@@ -1,16 +1,18 @@
+using Gateway.Host.Configuration;
 using Gateway.Streams.Proxy;
 
 namespace Gateway.Host.Http;
 
 /// <summary>
-/// Requires a valid bearer key on every route except the probes and metrics. With no key configured
+/// Requires a valid bearer key on every route except the probes and metrics (metrics too with <c>Gateway:Metrics:RequireKey</c>). With no key configured
 /// (loopback-only dev mode, enforced by configuration validation) every caller passes.
 /// </summary>
-internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
+internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, GatewaySettings settings)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!authenticator.Enabled || IsOpenPath(context.Request.Path))
+        var path = context.Request.Path;
+        if (!authenticator.Enabled || (IsOpenPath(path) && !(settings.Metrics.RequireKey && path.Equals("/metrics", StringComparison.Ordinal))))
         {
             return next(context);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Akka;
 using Gateway.Streams.Proxy;
@@ -34,6 +35,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
         endpoint.Enter();
         var handedOver = false;
+        Activity? activity = null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -46,16 +48,21 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
+            activity = GatewayTracing.StartUpstreamAttempt(request, endpoint, message);
+
             var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
             if (status is >= 200 and < 300)
             {
                 endpoint.Breaker.RecordSuccess();
                 handedOver = true;
+                request.UpstreamActivity = activity;
                 request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave));
                 return;
             }
 
+            activity?.SetStatus(ActivityStatusCode.Error, "HTTP " + status);
             using (response)
             {
                 var body = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
@@ -83,12 +90,14 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Breaker.RecordFailure();
             }
 
+            activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             request.Reject(error);
         }
         finally
         {
             if (!handedOver)
             {
+                activity?.Stop();
                 endpoint.Leave();
                 deadline.Dispose();
             }
