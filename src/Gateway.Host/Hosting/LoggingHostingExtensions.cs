@@ -42,7 +42,8 @@ internal static class LoggingHostingExtensions
                     sinks.Sink(extra);
                 }
             }));
-        });
+        },
+        preserveStaticLogger: true); // each app (tests start several) keeps its own pipeline; none takes over Log.Logger
         return builder;
     }
 

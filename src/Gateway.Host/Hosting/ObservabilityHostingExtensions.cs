@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Gateway.Host.Configuration;
 using Gateway.Host.Observability;
 using Gateway.Streams.ToolCalls.Parsers;
@@ -29,6 +30,8 @@ internal static class ObservabilityHostingExtensions
             .ConfigureResource(r => r.AddService("gateway"))
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryNames.MeterName, ToolCallMetrics.MeterName)
+                // Only this app's meter (its IMeterFactory's): several gateways in one process (the tests) never mix series.
+                .OnlyOwnGatewayMeter()
                 .AddPrometheusExporter(o =>
                 {
                     // Scrapes are rare (every 15 s or so) and must show the latest counts.
@@ -42,6 +45,16 @@ internal static class ObservabilityHostingExtensions
                 .AddOtlpExporter());
         }
 
+        return builder;
+    }
+
+    private static MeterProviderBuilder OnlyOwnGatewayMeter(this MeterProviderBuilder builder)
+    {
+        ((IDeferredMeterProviderBuilder)builder).Configure((sp, b) =>
+        {
+            var own = sp.GetRequiredService<IMeterFactory>();
+            b.AddView(i => i.Meter.Name == TelemetryNames.MeterName && !ReferenceEquals(i.Meter.Scope, own) ? MetricStreamConfiguration.Drop : null);
+        });
         return builder;
     }
 

@@ -22,9 +22,11 @@ internal readonly record struct RequestOutcome(string Name, string? TimeoutPhase
     public static RequestOutcome UpstreamError(string errorClass) => new("upstream_error", UpstreamErrorClass: errorClass);
 
     /// <param name="replicaChosen">The request was sent to a replica (false: refused before any upstream work).</param>
-    public static RequestOutcome Classify(int status, GatewayError? error, RelayResult? relay, bool replicaChosen)
+    /// <param name="clientGone">The client's connection went away (a write into a closed response can surface as a relay failure first).</param>
+    public static RequestOutcome Classify(int status, GatewayError? error, RelayResult? relay, bool replicaChosen, bool clientGone = false)
     {
-        if (status == GatewayError.ClientClosedStatus || relay == RelayResult.ClientAborted || error is { IsClientClosed: true })
+        if (status == GatewayError.ClientClosedStatus || relay == RelayResult.ClientAborted || error is { IsClientClosed: true }
+            || (clientGone && relay != RelayResult.Completed && error is null))
         {
             return ClientCancelled;
         }

@@ -24,7 +24,7 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? GatewayError.ClientClosedStatus : context.Response.StatusCode;
         var request = facts.Request;
         var usage = facts.Usage;
-        var outcome = RequestOutcome.Classify(status, facts.Error, facts.Relay, request?.Endpoint is not null);
+        var outcome = RequestOutcome.Classify(status, facts.Error, facts.Relay, request?.Endpoint is not null, context.RequestAborted.IsCancellationRequested);
         double? ttft = null;
         double? perToken = null;
         if (facts.FirstTokenAt != 0 && request is { Stream: true })

@@ -20,7 +20,8 @@ public sealed class RequestLoggingMiddlewareTests
                 return Task.CompletedTask;
             },
             new RequestTelemetry(TestTelemetry.Metrics(), TimeProvider.System, logger),
-            TimeProvider.System);
+            TimeProvider.System,
+            new ListLogger<RequestLoggingMiddleware>());
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.Path = "/v1/chat/completions\n";
