@@ -5,6 +5,7 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
 using Gateway.Host.Observability;
+using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
@@ -17,7 +18,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, TimeProvider time)
+internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, GatewayDrain drain, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -43,6 +44,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Slower than Gateway:Server:Limits:MinRequestBodyBytesPerSecond: Kestrel closes the connection after this answer.
+            await ErrorResponses.WriteAsync(context, GatewayError.RequestTimeout());
             return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -86,9 +93,10 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
 
         var facts = GatewayRequestFeature.Of(context);
         facts.Model = model;
-        if (!models.Current.TryGet(model, out var handle))
+        var snapshot = models.Current;
+        if (!snapshot.TryGet(model, out var handle))
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(model));
+            await ErrorResponses.WriteAsync(context, UsableModels.NotFound(model, snapshot, facts.Identity));
             return null;
         }
 
@@ -133,15 +141,24 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
     {
         var queuedAt = GatewayTracing.Source.HasListeners() ? time.GetUtcNow() : default;
         ProxyOutcome outcome;
-        try
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
         {
-            outcome = await request.Outcome.WaitAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            RecordAdmissionSpan(request, queuedAt);
-            Abandon(request);
-            return;
+            try
+            {
+                outcome = await request.Outcome.WaitAsync(waiting.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                RecordAdmissionSpan(request, queuedAt);
+                Abandon(request);
+                if (!ct.IsCancellationRequested)
+                {
+                    // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
+                    await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
+                }
+
+                return;
+            }
         }
 
         RecordAdmissionSpan(request, queuedAt);
@@ -194,7 +211,7 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
 
             var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), time);
             using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
-            var outcome = await StreamingRelay.RunAsync(upstream, request.ResponseTransform, client, streams.Materializer, request.StripUsageChunk);
+            var outcome = await StreamingRelay.RunAsync(upstream, request.ResponseTransform, client, streams.Materializer, request.StripUsageChunk, drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
             facts.FirstTokenAt = client.FirstWriteAt;

@@ -22,7 +22,8 @@ internal static class LoggingHostingExtensions
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<AkkaSourceContextEnricher>();
             logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(sink => new RedactingSink(sink, redactor), sinks =>
             {
                 if (options.ConsoleLogging)

@@ -14,6 +14,8 @@ internal static class RouteHostingExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler(errors => errors.Run(context => ErrorResponses.WriteAsync(context, GatewayError.InternalError())));
+        app.UseMiddleware<ClientLimitsMiddleware>();
+        app.UseMiddleware<DrainGateMiddleware>();
         app.UseGatewayAuth();
         app.UseGatewayMetrics(app.Services.GetRequiredService<Configuration.GatewaySettings>().Metrics);
 
@@ -30,23 +32,25 @@ internal static class RouteHostingExtensions
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(AkkaSetup.LivenessTag),
-            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResponseWriter = HealthResponseWriter.WriteLivenessAsync,
         });
         app.MapHealthChecks("/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(AkkaSetup.ReadinessTag),
-            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResponseWriter = HealthResponseWriter.WriteReadinessAsync,
         });
         app.MapInspection();
 
-        var postPaths = ProxyRoute.All.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
         app.MapFallback(context =>
         {
             var path = context.Request.Path.Value ?? "";
-            if (postPaths.Contains(path))
+            var allowed = RouteMethods.Allowed(endpoints, context.Request.Path);
+            if (allowed.Count > 0)
             {
-                context.Response.Headers.Allow = "POST";
-                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path));
+                var allow = string.Join(", ", allowed);
+                context.Response.Headers.Allow = allow;
+                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path, allow));
             }
 
             return ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, path));

@@ -19,9 +19,7 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> _timePerToken;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<long> _tokenUsage;
-    private readonly Histogram<double> _queueWait;
     private readonly Counter<long> _tokens;
-    private readonly Counter<long> _retries;
     private readonly Counter<long> _timeouts;
     private readonly Counter<long> _cancellations;
     private readonly Counter<long> _sheds;
@@ -37,9 +35,7 @@ internal sealed class GatewayMetrics
         _timePerToken = meter.CreateHistogram(TimePerOutputToken, "s", "Time per output token after the first (streams)", advice: Buckets(TimePerOutputTokenBuckets));
         _requestDuration = meter.CreateHistogram(RequestDuration, "s", "End-to-end duration of requests that reached a model", advice: Buckets(RequestDurationBuckets));
         _tokenUsage = meter.CreateHistogram(TokenUsage, "{token}", "Tokens per request as vLLM reported them", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenUsageBuckets });
-        _queueWait = meter.CreateHistogram(QueueWait, "s", "Time a request waited in its model's admission queue", advice: Buckets(RequestDurationBuckets));
         _tokens = meter.CreateCounter<long>(Tokens, "{token}", "Prompt (input) and completion (output) tokens per model");
-        _retries = meter.CreateCounter<long>(Retries, "{retry}", "Upstream attempts beyond the first");
         _timeouts = meter.CreateCounter<long>(Timeouts, "{request}", "Requests that timed out, by phase");
         _cancellations = meter.CreateCounter<long>(ClientCancellations, "{request}", "Requests the client abandoned");
         _sheds = meter.CreateCounter<long>(Sheds, "{request}", "Requests refused before any upstream work, by reason");
@@ -88,11 +84,6 @@ internal sealed class GatewayMetrics
         }
 
         _requestDuration.Record(r.Seconds, withError);
-        if (r.QueueWaitSeconds is { } wait)
-        {
-            _queueWait.Record(wait, genAi);
-        }
-
         if (r.TimeToFirstTokenSeconds is { } ttft)
         {
             var withReplica = genAi;
@@ -116,11 +107,6 @@ internal sealed class GatewayMetrics
         }
 
         var byModel = new KeyValuePair<string, object?>(RequestModel, model);
-        if (r.Retries > 0)
-        {
-            _retries.Add(r.Retries, byModel);
-        }
-
         if (outcome.TimeoutPhase is { } phase)
         {
             _timeouts.Add(1, byModel, new KeyValuePair<string, object?>(Phase, phase));

@@ -33,8 +33,4 @@ internal sealed record RequestRecord
     public double? TimeToFirstTokenSeconds { get; init; }
 
     public double? TimePerOutputTokenSeconds { get; init; }
-
-    public double? QueueWaitSeconds { get; init; }
-
-    public int Retries { get; init; }
 }

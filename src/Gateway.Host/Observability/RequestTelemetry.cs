@@ -51,8 +51,6 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
             CompletionTokens = usage?.CompletionTokens,
             TimeToFirstTokenSeconds = ttft,
             TimePerOutputTokenSeconds = perToken,
-            QueueWaitSeconds = RequestTimes.QueueWaitSeconds(request, time),
-            Retries = RequestTimes.Retries(request),
         };
         metrics.Record(record);
         TagServerSpan(Activity.Current, record);
@@ -155,10 +153,8 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         Add("key={Key}", r.Key);
         Add("code={ErrorCode}", facts.ErrorCode);
         Add("ttft_ms={TtftMs:0.0}", r.TimeToFirstTokenSeconds * 1000);
-        Add("queue_ms={QueueMs:0.0}", r.QueueWaitSeconds * 1000);
         Add("prompt_tokens={PromptTokens}", r.PromptTokens);
         Add("completion_tokens={CompletionTokens}", r.CompletionTokens);
-        Add("retries={Retries}", r.Retries > 0 ? r.Retries : null);
         Add("request_id={RequestId}", facts.RequestId);
         Add("trace_id={TraceId}", Activity.Current is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null);
 #pragma warning disable CA2254 // the template is built from a fixed set of fragments

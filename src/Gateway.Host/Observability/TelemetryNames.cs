@@ -24,13 +24,11 @@ internal static class TelemetryNames
 
     // Gateway
     public const string Tokens = "gateway.tokens";
-    public const string QueueWait = "gateway.queue.wait";
     public const string RequestsInFlight = "gateway.requests.in_flight";
     public const string RequestsQueued = "gateway.requests.queued";
     public const string ModelReady = "gateway.model.ready";
     public const string ReplicaInFlight = "gateway.replica.in_flight";
     public const string ReplicaBreakerOpen = "gateway.replica.breaker_open";
-    public const string Retries = "gateway.upstream.retries";
     public const string Timeouts = "gateway.timeouts";
     public const string ClientCancellations = "gateway.client.cancellations";
     public const string Sheds = "gateway.sheds";
@@ -81,13 +79,11 @@ internal static class TelemetryNames
         "gen_ai_server_request_duration_seconds",
         "gen_ai_client_token_usage",
         "gateway_tokens_total",
-        "gateway_queue_wait_seconds",
         "gateway_requests_in_flight",
         "gateway_requests_queued",
         "gateway_model_ready",
         "gateway_replica_in_flight",
         "gateway_replica_breaker_open",
-        "gateway_upstream_retries_total",
         "gateway_timeouts_total",
         "gateway_client_cancellations_total",
         "gateway_sheds_total",

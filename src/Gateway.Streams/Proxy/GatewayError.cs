@@ -33,6 +33,7 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
         "unsupported_media_type", "unsupported_content_encoding", "invalid_utf8", "invalid_unicode_escape", "json_too_deep",
         "invalid_value", "integer_above_max_value", "decimal_above_max_value", "integer_below_min_value", "decimal_below_min_value",
         "empty_array", "array_above_max_length",
+        .. EdgeCodes,
     ];
 
     /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>
@@ -67,11 +68,21 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     public static GatewayError ModelNotFound(string model) =>
         new(404, $"The model `{model}` does not exist.", InvalidRequest, "model_not_found", "model");
 
+    /// <summary>An unknown model; the message lists the models the caller may use (<paramref name="usable"/>: only those).</summary>
+    public static GatewayError ModelNotFound(string model, IReadOnlyList<string> usable)
+    {
+        const int MaxListed = 20;
+        var listed = string.Join(", ", usable.Take(MaxListed).Select(m => $"`{m}`"));
+        var rest = usable.Count > MaxListed ? $" and {usable.Count - MaxListed} more" : "";
+        var hint = usable.Count == 0 ? " This API key may not use any model." : $" Models you may use: {listed}{rest}.";
+        return new(404, $"The model `{model}` does not exist.{hint}", InvalidRequest, "model_not_found", "model");
+    }
+
     public static GatewayError RouteNotFound(string method, string path) =>
         new(404, $"Unknown route: {method} {path}.", InvalidRequest, "not_found");
 
-    public static GatewayError MethodNotAllowed(string method, string path) =>
-        new(405, $"Method {method} is not allowed on {path}; use POST.", InvalidRequest, "method_not_allowed");
+    public static GatewayError MethodNotAllowed(string method, string path, string allow = "POST") =>
+        new(405, $"Method {method} is not allowed on {path}; use {allow}.", InvalidRequest, "method_not_allowed");
 
     public static GatewayError PayloadTooLarge(long cap, long? declared) => new(
         413,

@@ -113,7 +113,8 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         {
             BeforeWrite = async () =>
             {
-                if (++writes == 5)
+                // An event is written in three pieces (prefix, payload, blank line): leave during the fifth event.
+                if (++writes == 14)
                 {
                     await clientGone.CancelAsync();
                 }
@@ -126,6 +127,31 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(RelayResult.ClientAborted, result);
         Assert.True(endless.Disposed);
         Assert.InRange(endless.Reads, 5, 50);
+    }
+
+    [Fact]
+    public async Task The_gateway_stopping_ends_a_running_stream_with_shutting_down_and_one_done()
+    {
+        using var stop = new CancellationTokenSource();
+        var endless = new ChunkedStream(Enumerable.Repeat(Encoding.UTF8.GetBytes("data: {\"x\":1}\n\n"), 1_000_000));
+        var writes = 0;
+        var client = new RecordingClientWriter
+        {
+            BeforeWrite = async () =>
+            {
+                if (++writes == 5)
+                {
+                    await stop.CancelAsync();
+                }
+            },
+        };
+        using var response = Response(endless);
+
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer(), stop: stop.Token).WaitAsync(TimeSpan.FromSeconds(10))).Kind;
+
+        Assert.Equal(RelayResult.GatewayStopped, result);
+        Assert.EndsWith("\"code\":\"shutting_down\"}}\n\ndata: [DONE]\n\n", client.Text, StringComparison.Ordinal);
+        Assert.Equal(1, client.Text.Split("[DONE]").Length - 1);
     }
 
     [Fact]
