@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Observability;
 using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
 using Gateway.Streams.Proxy;
@@ -124,7 +126,9 @@ internal sealed class ProxyEndpoint(
             RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
             RequestId = facts.RequestId,
             ClientAborted = ct,
+            TraceParent = Activity.Current?.Context ?? default,
         };
+        facts.Request = request;
 
         if (handle.TryEnqueue(request) is { } shed)
         {
@@ -146,6 +150,7 @@ internal sealed class ProxyEndpoint(
 
     private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
     {
+        var queuedAt = GatewayTracing.Source.HasListeners() ? runtime.Time.GetUtcNow() : default;
         ProxyOutcome outcome;
         using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
         {
@@ -160,6 +165,7 @@ internal sealed class ProxyEndpoint(
             }
             catch (OperationCanceledException)
             {
+                RecordAdmissionSpan(request, queuedAt);
                 Abandon(request);
                 if (!ct.IsCancellationRequested)
                 {
@@ -170,6 +176,8 @@ internal sealed class ProxyEndpoint(
                 return;
             }
         }
+
+        RecordAdmissionSpan(request, queuedAt);
 
         switch (outcome)
         {
@@ -209,16 +217,20 @@ internal sealed class ProxyEndpoint(
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
             // The headers go out with the first event: a stream that fails before it gets a real status.
+            var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), runtime.Time);
+            using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
             var outcome = await StreamingRelay.RunAsync(
                 upstream,
                 request.ResponseTransform,
-                new PipeClientResponseWriter(response.BodyWriter),
+                client,
                 streams.Materializer,
                 request.StripUsageChunk,
                 runtime.StreamTimeouts,
                 drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
+            facts.FirstTokenAt = client.FirstWriteAt;
+            relaySpan?.SetTag("gateway.relay", outcome.Kind.ToString());
             if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
             {
                 response.Headers.Remove("X-Accel-Buffering");
@@ -229,6 +241,7 @@ internal sealed class ProxyEndpoint(
             return;
         }
 
+        using var plainSpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform, settings.Upstream.MaxResponseBodyBytes);
         if (error is not null)
         {
@@ -257,6 +270,24 @@ internal sealed class ProxyEndpoint(
 
     private static void ExpireInQueue(ProxyRequest request) =>
         request.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1));
+
+    /// <summary>The admission span: from the pipeline's queue to the upstream attempt (or the rejection), recorded after the fact.</summary>
+    private void RecordAdmissionSpan(ProxyRequest request, DateTimeOffset queuedAt)
+    {
+        if (queuedAt == default)
+        {
+            return;
+        }
+
+        using var span = GatewayTracing.Source.StartActivity("queue " + request.ModelId, ActivityKind.Internal, request.TraceParent, startTime: queuedAt);
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("gen_ai.request.model", request.ModelId);
+        span.SetEndTime(request.UpstreamActivity?.StartTimeUtc ?? runtime.Time.GetUtcNow().UtcDateTime);
+    }
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
     private static void Abandon(ProxyRequest request) => _ = AbandonAsync(request);

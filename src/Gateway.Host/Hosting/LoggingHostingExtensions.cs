@@ -1,15 +1,22 @@
 using Gateway.Host.Configuration;
+using Gateway.Host.Observability;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 
 namespace Gateway.Host.Hosting;
 
-/// <summary>Serilog as the only logging provider (Akka's events reach it through the logger factory).</summary>
+/// <summary>
+/// Serilog as the only logging provider (Akka's events reach it through the logger factory). Every sink sits behind
+/// the <see cref="RedactingSink"/>; <c>LOG_FORMAT=json</c> makes every sink write compact JSON, one object per line.
+/// </summary>
 internal static class LoggingHostingExtensions
 {
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
+        var redactor = new SecretRedactor(KnownSecrets(settings));
         builder.Services.AddSerilog(logger =>
         {
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
@@ -17,17 +24,45 @@ internal static class LoggingHostingExtensions
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<AkkaSourceContextEnricher>();
-            if (options.ConsoleLogging)
+            logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(sink => new RedactingSink(sink, redactor), sinks =>
             {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-            }
+                if (options.ConsoleLogging)
+                {
+                    if (settings.JsonLogs)
+                    {
+                        sinks.Console(new RenderedCompactJsonFormatter());
+                    }
+                    else
+                    {
+                        sinks.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                    }
+                }
 
-            if (options.LogSink is not null)
-            {
-                logger.WriteTo.Sink(options.LogSink);
-            }
-        });
+                if (options.LogSink is { } extra)
+                {
+                    sinks.Sink(extra);
+                }
+            }));
+        },
+        preserveStaticLogger: true); // each app (tests start several) keeps its own pipeline; none takes over Log.Logger
         return builder;
+    }
+
+    /// <summary>The literal secrets the configuration holds (the bearer token, keys given in clear): masked wherever they show up.</summary>
+    private static IEnumerable<string> KnownSecrets(GatewaySettings settings)
+    {
+        if (!string.IsNullOrEmpty(settings.Auth.BearerToken))
+        {
+            yield return settings.Auth.BearerToken;
+        }
+
+        foreach (var key in settings.Auth.Keys)
+        {
+            if (!string.IsNullOrEmpty(key.Key))
+            {
+                yield return key.Key;
+            }
+        }
     }
 
     /// <summary>The Akka log level matching the Serilog minimum level.</summary>

@@ -23,6 +23,15 @@ internal sealed class GatewayRequestFeature
     /// <summary>The <c>code</c> of the error the gateway answered with, if any.</summary>
     public string? ErrorCode { get; set; }
 
+    /// <summary>The error the gateway answered with, if any (its code is <see cref="ErrorCode"/>).</summary>
+    public GatewayError? Error { get; set; }
+
+    /// <summary>The request element handed to the model's pipeline, once admitted: replica, retries, queue times.</summary>
+    public ProxyRequest? Request { get; set; }
+
+    /// <summary><see cref="TimeProvider"/> timestamp of the first streamed event written to the client (0: none).</summary>
+    public long FirstTokenAt { get; set; }
+
     public RelayResult? Relay { get; set; }
 
     public TokenUsage? Usage { get; set; }

@@ -36,7 +36,8 @@ internal sealed class RunningGateway : IAsyncDisposable
         string model = "test-model",
         SimulatorOptions? simulatorOptions = null,
         string? upstream = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Serilog.Core.ILogEventSink? logSink = null)
     {
         SimulatorServer? simulator = null;
         if (upstream is null)
@@ -53,7 +54,7 @@ internal sealed class RunningGateway : IAsyncDisposable
             Models = [new ModelSettings { Id = model, Upstreams = [upstream] }],
         };
         configure?.Invoke(settings);
-        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false, Time = time });
+        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false, Time = time, LogSink = logSink });
         await app.StartAsync();
         return new RunningGateway(app, simulator, settings);
     }
