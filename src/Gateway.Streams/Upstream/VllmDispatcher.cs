@@ -112,7 +112,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 response.Dispose();
                 endpoint.RecordGatewayFailure($"{endpoint.Label} answered a stream with {contentType ?? "no content type"}");
                 activity?.SetStatus(ActivityStatusCode.Error, "not an event stream");
-                return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), true);
+                return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
             if (status is >= 200 and < 300)
