@@ -25,7 +25,7 @@ public sealed record ModelEntry(ModelRoute Route, ModelPipeline? Pipeline, Model
     {
         if (Pipeline is not { } pipeline)
         {
-            return GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1);
+            return GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1) with { Cause = "model_unavailable" };
         }
 
         if (pipeline.TryEnqueue(request))
@@ -34,7 +34,7 @@ public sealed record ModelEntry(ModelRoute Route, ModelPipeline? Pipeline, Model
         }
 
         return pipeline.IsOpen
-            ? GatewayError.Overloaded($"Model '{ModelId}' is overloaded: {Route.MaxInFlight} requests in flight and {Route.MaxQueue} queued. Retry later.", 1)
-            : GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1);
+            ? GatewayError.Overloaded($"Model '{ModelId}' is overloaded: {Route.MaxInFlight} requests in flight and {Route.MaxQueue} queued. Retry later.", 1) with { Cause = "queue_full" }
+            : GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1) with { Cause = "model_unavailable" };
     }
 }

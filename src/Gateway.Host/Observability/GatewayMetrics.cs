@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Gateway.Actors.Routing;
 using Gateway.Streams.Breaker;
+using Gateway.Streams.Proxy;
 using static Gateway.Host.Observability.TelemetryNames;
 
 namespace Gateway.Host.Observability;
@@ -9,7 +10,8 @@ namespace Gateway.Host.Observability;
 /// <summary>
 /// The gateway's instruments (meter <see cref="TelemetryNames.MeterName"/>, created through <see cref="IMeterFactory"/>
 /// so each app instance has its own). Requests are recorded once, at their end, from <see cref="RequestRecord"/>;
-/// gauges are observed from the published model snapshot at scrape time, so the request path never pays for them.
+/// gauges and the per-replica counters are observed at scrape time from the published model registry and each
+/// replica's <see cref="UpstreamEndpoint"/> (its snapshot, breaker and counters), so the request path never pays for them.
 /// Every label value is a configured name (model, replica, key) or from a closed set: cardinality is bounded.
 /// </summary>
 internal sealed class GatewayMetrics
@@ -19,7 +21,9 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> _timePerToken;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<long> _tokenUsage;
+    private readonly Histogram<double> _queueWait;
     private readonly Counter<long> _tokens;
+    private readonly Counter<long> _retries;
     private readonly Counter<long> _timeouts;
     private readonly Counter<long> _cancellations;
     private readonly Counter<long> _sheds;
@@ -35,7 +39,9 @@ internal sealed class GatewayMetrics
         _timePerToken = meter.CreateHistogram(TimePerOutputToken, "s", "Time per output token after the first (streams)", advice: Buckets(TimePerOutputTokenBuckets));
         _requestDuration = meter.CreateHistogram(RequestDuration, "s", "End-to-end duration of requests that reached a model", advice: Buckets(RequestDurationBuckets));
         _tokenUsage = meter.CreateHistogram(TokenUsage, "{token}", "Tokens per request as vLLM reported them", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenUsageBuckets });
+        _queueWait = meter.CreateHistogram(QueueWait, "s", "Time a request waited in its model's queue for an in-flight slot", advice: Buckets(QueueWaitBuckets));
         _tokens = meter.CreateCounter<long>(Tokens, "{token}", "Prompt (input) and completion (output) tokens per model");
+        _retries = meter.CreateCounter<long>(Retries, "{retry}", "Requests sent again to another replica before their first byte");
         _timeouts = meter.CreateCounter<long>(Timeouts, "{request}", "Requests that timed out, by phase");
         _cancellations = meter.CreateCounter<long>(ClientCancellations, "{request}", "Requests the client abandoned");
         _sheds = meter.CreateCounter<long>(Sheds, "{request}", "Requests refused before any upstream work, by reason");
@@ -47,7 +53,11 @@ internal sealed class GatewayMetrics
         meter.CreateObservableGauge(RequestsQueued, () => PerModel(models, e => e.Queued), "{request}", "Requests waiting in the model's admission queue");
         meter.CreateObservableGauge(ModelReady, () => PerModel(models, e => e.Readiness.Ready ? 1 : 0), null, "1 when the model has a ready replica");
         meter.CreateObservableGauge(ReplicaInFlight, () => PerReplica(models, r => r.InFlight), "{request}", "Requests in flight to the replica");
-        meter.CreateObservableGauge(ReplicaBreakerOpen, () => PerReplica(models, r => r.Breaker.State == CircuitState.Closed ? 0 : 1), null, "1 while the replica's circuit breaker is open or half-open (ejected)");
+        meter.CreateObservableGauge(ReplicaReady, () => PerReplica(models, r => r.Snapshot.ProbeOk == true ? 1 : 0), null, "1 when the replica's last health probe passed");
+        meter.CreateObservableGauge(ReplicaEjected, () => PerReplica(models, r => r.Breaker.State == CircuitState.Closed ? 0 : 1), null, "1 while the replica is ejected (breaker open, or half-open awaiting its trial request)");
+        meter.CreateObservableCounter(ReplicaEjections, () => PerReplica(models, r => r.Breaker.Ejections), "{ejection}", "Times the replica was ejected");
+        meter.CreateObservableCounter(ReplicaGatewayFailures, () => PerReplica(models, r => r.GatewayFailures), "{failure}", "Gateway failures of the replica (connect, reset, 502/503/504, timeouts, dropped streams)");
+        meter.CreateObservableCounter(ReplicaRetries, () => PerReplica(models, r => r.Retries), "{retry}", "Retries sent to the replica");
     }
 
     public void Record(RequestRecord r)
@@ -65,8 +75,15 @@ internal sealed class GatewayMetrics
             _keyRequests.Add(1, new KeyValuePair<string, object?>(Key, key));
         }
 
+        var outcome = r.Outcome;
         if (r.Model is not { } model)
         {
+            // Refused before a model was known (draining, for one): only the reason is a label.
+            if (outcome.ShedReason is { } early)
+            {
+                _sheds.Add(1, new KeyValuePair<string, object?>(Reason, early));
+            }
+
             return;
         }
 
@@ -76,7 +93,6 @@ internal sealed class GatewayMetrics
             { RequestModel, model },
             { ProviderName, Provider },
         };
-        var outcome = r.Outcome;
         var withError = genAi;
         if (!outcome.IsOk)
         {
@@ -107,6 +123,16 @@ internal sealed class GatewayMetrics
         }
 
         var byModel = new KeyValuePair<string, object?>(RequestModel, model);
+        if (r.QueueWaitSeconds is { } wait)
+        {
+            _queueWait.Record(wait, byModel);
+        }
+
+        if (r.Retries > 0)
+        {
+            _retries.Add(r.Retries, byModel);
+        }
+
         if (outcome.TimeoutPhase is { } phase)
         {
             _timeouts.Add(1, byModel, new KeyValuePair<string, object?>(Phase, phase));
@@ -156,13 +182,15 @@ internal sealed class GatewayMetrics
         }
     }
 
-    private static IEnumerable<Measurement<int>> PerReplica(PublishedModelRegistry models, Func<Gateway.Streams.Proxy.UpstreamEndpoint, int> value)
+    /// <summary>One measurement per configured replica of each configured model (a replica serving two models appears under each).</summary>
+    private static IEnumerable<Measurement<T>> PerReplica<T>(PublishedModelRegistry models, Func<UpstreamEndpoint, T> value)
+        where T : struct
     {
         foreach (var entry in models.Current.All)
         {
             foreach (var endpoint in entry.Route.Endpoints)
             {
-                yield return new Measurement<int>(
+                yield return new Measurement<T>(
                     value(endpoint),
                     new KeyValuePair<string, object?>(RequestModel, entry.ModelId),
                     new KeyValuePair<string, object?>(Replica, endpoint.Label));

@@ -33,4 +33,10 @@ internal sealed record RequestRecord
     public double? TimeToFirstTokenSeconds { get; init; }
 
     public double? TimePerOutputTokenSeconds { get; init; }
+
+    /// <summary>Time in the model's queue, when the request left it for an in-flight slot.</summary>
+    public double? QueueWaitSeconds { get; init; }
+
+    /// <summary>Times the request was sent again to another replica.</summary>
+    public int Retries { get; init; }
 }

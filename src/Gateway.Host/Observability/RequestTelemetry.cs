@@ -24,7 +24,7 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? GatewayError.ClientClosedStatus : context.Response.StatusCode;
         var request = facts.Request;
         var usage = facts.Usage;
-        var outcome = RequestOutcome.Classify(status, facts.Error, facts.Relay, request?.Endpoint is not null, context.RequestAborted.IsCancellationRequested);
+        var outcome = RequestOutcome.Classify(status, facts.Error, facts.Relay, context.RequestAborted.IsCancellationRequested);
         double? ttft = null;
         double? perToken = null;
         if (facts.FirstTokenAt != 0 && request is { Stream: true })
@@ -36,6 +36,7 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
             }
         }
 
+        double? queueWait = request is { EnqueuedAt: not 0, DequeuedAt: not 0 } ? time.GetElapsedTime(request.EnqueuedAt, request.DequeuedAt).TotalSeconds : null;
         var record = new RequestRecord
         {
             Route = RouteOf(context),
@@ -51,6 +52,8 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
             CompletionTokens = usage?.CompletionTokens,
             TimeToFirstTokenSeconds = ttft,
             TimePerOutputTokenSeconds = perToken,
+            QueueWaitSeconds = queueWait,
+            Retries = request?.Retries ?? 0,
         };
         metrics.Record(record);
         TagServerSpan(Activity.Current, record);
@@ -152,9 +155,11 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         Add("replica={Replica}", r.Replica);
         Add("key={Key}", r.Key);
         Add("code={ErrorCode}", facts.ErrorCode);
+        Add("queue_ms={QueueMs:0.0}", r.QueueWaitSeconds * 1000);
         Add("ttft_ms={TtftMs:0.0}", r.TimeToFirstTokenSeconds * 1000);
         Add("prompt_tokens={PromptTokens}", r.PromptTokens);
         Add("completion_tokens={CompletionTokens}", r.CompletionTokens);
+        Add("retries={Retries}", r.Retries > 0 ? r.Retries : null);
         Add("request_id={RequestId}", facts.RequestId);
         Add("trace_id={TraceId}", Activity.Current is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null);
 #pragma warning disable CA2254 // the template is built from a fixed set of fragments

@@ -26,9 +26,15 @@ internal static class TelemetryNames
     public const string Tokens = "gateway.tokens";
     public const string RequestsInFlight = "gateway.requests.in_flight";
     public const string RequestsQueued = "gateway.requests.queued";
+    public const string QueueWait = "gateway.queue.wait";
+    public const string Retries = "gateway.retries";
     public const string ModelReady = "gateway.model.ready";
     public const string ReplicaInFlight = "gateway.replica.in_flight";
-    public const string ReplicaBreakerOpen = "gateway.replica.breaker_open";
+    public const string ReplicaReady = "gateway.replica.ready";
+    public const string ReplicaEjected = "gateway.replica.ejected";
+    public const string ReplicaEjections = "gateway.replica.ejections";
+    public const string ReplicaGatewayFailures = "gateway.replica.gateway_failures";
+    public const string ReplicaRetries = "gateway.replica.retries";
     public const string Timeouts = "gateway.timeouts";
     public const string ClientCancellations = "gateway.client.cancellations";
     public const string Sheds = "gateway.sheds";
@@ -66,6 +72,10 @@ internal static class TelemetryNames
     public static readonly long[] TokenUsageBuckets =
         [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
+    /// <summary>Queue waits: from a millisecond up to past the default queue timeout (60 s).</summary>
+    public static readonly double[] QueueWaitBuckets =
+        [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
     /// <summary>HTTP server durations: the ASP.NET Core defaults.</summary>
     public static readonly double[] HttpDurationBuckets =
         [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -81,9 +91,15 @@ internal static class TelemetryNames
         "gateway_tokens_total",
         "gateway_requests_in_flight",
         "gateway_requests_queued",
+        "gateway_queue_wait_seconds",
+        "gateway_retries_total",
         "gateway_model_ready",
         "gateway_replica_in_flight",
-        "gateway_replica_breaker_open",
+        "gateway_replica_ready",
+        "gateway_replica_ejected",
+        "gateway_replica_ejections_total",
+        "gateway_replica_gateway_failures_total",
+        "gateway_replica_retries_total",
         "gateway_timeouts_total",
         "gateway_client_cancellations_total",
         "gateway_sheds_total",

@@ -19,11 +19,13 @@ public sealed class ModelPipeline
 {
     private readonly ChannelWriter<ProxyRequest> _writer;
     private readonly ChannelReader<ProxyRequest> _reader;
+    private readonly TimeProvider _time;
     private volatile bool _closed;
 
-    private ModelPipeline(ModelRoute route, Channel<ProxyRequest> channel, Task completion)
+    private ModelPipeline(ModelRoute route, Channel<ProxyRequest> channel, Task completion, TimeProvider time)
     {
         Route = route;
+        _time = time;
         _writer = channel.Writer;
         _reader = channel.Reader;
         Completion = completion;
@@ -63,11 +65,15 @@ public sealed class ModelPipeline
             .SelectAsyncUnordered(route.MaxInFlight, dispatcher.DispatchAsync)
             .ToMaterialized(Sink.Ignore<Done>(), Keep.Right)
             .Run(materializer);
-        return new ModelPipeline(route, channel, completion);
+        return new ModelPipeline(route, channel, completion, dispatcher.Time);
     }
 
-    /// <summary>Offers a request; false when the queue is full (the caller sheds it) or the pipeline stopped.</summary>
-    public bool TryEnqueue(ProxyRequest request) => _writer.TryWrite(request);
+    /// <summary>Offers a request (stamping <see cref="ProxyRequest.EnqueuedAt"/>); false when the queue is full (the caller sheds it) or the pipeline stopped.</summary>
+    public bool TryEnqueue(ProxyRequest request)
+    {
+        request.EnqueuedAt = _time.GetTimestamp();
+        return _writer.TryWrite(request);
+    }
 
     /// <summary>
     /// Stops taking requests but serves the ones already queued: the stream completes (<see cref="Completion"/>)

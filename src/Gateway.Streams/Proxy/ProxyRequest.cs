@@ -71,6 +71,12 @@ public sealed class ProxyRequest
     /// <summary>How many times the request was sent again to another replica before its first byte (for logs and metrics).</summary>
     public int Retries { get; set; }
 
+    /// <summary>When the request entered its model's queue (a <see cref="TimeProvider"/> timestamp; 0 if it never did).</summary>
+    public long EnqueuedAt { get; set; }
+
+    /// <summary>When the request left the queue for an in-flight slot (a <see cref="TimeProvider"/> timestamp; 0 if it never did).</summary>
+    public long DequeuedAt { get; set; }
+
     public Task<ProxyOutcome> Outcome => _outcome.Task;
 
     /// <summary>Completes when the HTTP side is done with the response (or the request was rejected).</summary>

@@ -15,6 +15,6 @@ internal sealed class ThrottleStage(IRateLimiter limiter) : RequestGateStage("th
         var decision = limiter.TryAcquire(request.RateLimitKey);
         return decision.Allowed
             ? null
-            : GatewayError.RateLimited("Rate limit exceeded: too many requests for this key.", decision.RetryAfterSeconds);
+            : GatewayError.RateLimited("Rate limit exceeded: too many requests for this key.", decision.RetryAfterSeconds) with { Cause = "rate_limited" };
     }
 }

@@ -57,7 +57,11 @@ public sealed class MetricsEndpointTests
         Assert.True(after.Has("gen_ai_server_request_duration_seconds_bucket", ModelLabel, ("le", "81.92")));
         Assert.True(after.Has("gen_ai_client_token_usage_bucket", ModelLabel, ("le", "67108864")));
         Assert.Equal(1, after.Sum("gateway_model_ready", ModelLabel));
-        Assert.True(after.Has("gateway_replica_breaker_open", ModelLabel, ("gateway_replica", gateway.Simulator!.BaseUrl.GetLeftPart(UriPartial.Authority))));
+        var replica = ("gateway_replica", gateway.Simulator!.BaseUrl.GetLeftPart(UriPartial.Authority));
+        Assert.Equal(0, after.Sum("gateway_replica_ejected", ModelLabel, replica));
+        Assert.Equal(1, after.Sum("gateway_replica_ready", ModelLabel, replica));
+        Assert.Equal(1, Delta("gateway_queue_wait_seconds_count", ModelLabel));
+        Assert.Equal(0, after.Sum("gateway_retries_total", ModelLabel));
 
         double Delta(string name, params (string, string)[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
     }

@@ -43,7 +43,7 @@ public sealed class OutcomeCounterTests
         Assert.True(shed > 0, "the burst was shed");
         Assert.True(burst.All(r => r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable));
         var afterShed = await WaitForAsync(client, "gateway_sheds_total", before);
-        Assert.Equal(shed, afterShed.Sum("gateway_sheds_total", ModelLabel, ("gateway_reason", "overloaded")) - before.Sum("gateway_sheds_total", ModelLabel, ("gateway_reason", "overloaded")));
+        Assert.Equal(shed, afterShed.Sum("gateway_sheds_total", ModelLabel, ("gateway_reason", "queue_full")) - before.Sum("gateway_sheds_total", ModelLabel, ("gateway_reason", "queue_full")));
         AssertUnchanged(before, afterShed, "gateway_client_cancellations_total", "gateway_timeouts_total", "gateway_upstream_errors_total");
 
         // Timeout: the upstream answers after the total budget (1 s on a second gateway).
