@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Host.Observability;
+using Gateway.Host.Tests.Support;
+using Gateway.Streams.ToolCalls.Parsers;
 
 namespace Gateway.Host.Tests.Observability;
 
@@ -45,6 +48,49 @@ public sealed partial class DashboardTests
 
         Assert.Contains(queried, n => n.StartsWith("vllm:", StringComparison.Ordinal));
         Assert.Contains("job: vllm", File.ReadAllText(RepoFile("deploy", "prometheus", "prometheus.yml")).Replace("job_name", "job", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_exported_names_are_the_instruments_under_the_exporters_naming()
+    {
+        var instruments = new List<Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == TelemetryNames.MeterName)
+                {
+                    lock (instruments)
+                    {
+                        instruments.Add(instrument);
+                    }
+                }
+            },
+        };
+        _ = TestTelemetry.Metrics();
+        listener.Start();
+
+        // OpenTelemetry's Prometheus naming: dots become underscores, seconds get _seconds, counters _total; {annotations} add nothing.
+        string Exported(Instrument i)
+        {
+            var name = i.Name.Replace('.', '_');
+            if (i.Unit == "s")
+            {
+                name += "_seconds";
+            }
+
+            var type = i.GetType().GetGenericTypeDefinition();
+            return type == typeof(Counter<>) || type == typeof(ObservableCounter<>) ? name + "_total" : name;
+        }
+
+        HashSet<string> exported;
+        lock (instruments)
+        {
+            exported = instruments.Select(Exported).ToHashSet(StringComparer.Ordinal);
+        }
+
+        var listed = TelemetryNames.PrometheusNames.Where(n => n != ToolCallMetrics.ParseFailuresName).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(listed.Order(StringComparer.Ordinal), exported.Order(StringComparer.Ordinal));
     }
 
     /// <summary>A metric name followed by its label selector: <c>name{...}</c>.</summary>
