@@ -16,7 +16,8 @@ internal static class LoggingHostingExtensions
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
-        var redactor = new SecretRedactor(KnownSecrets(settings));
+        var redactor = new SecretRedactor(SecretRedactor.SecretsOf(settings.Auth));
+        builder.Services.AddSingleton(redactor); // a config reload tells it the new key secrets
         builder.Services.AddSerilog(logger =>
         {
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
@@ -46,23 +47,6 @@ internal static class LoggingHostingExtensions
         },
         preserveStaticLogger: true); // each app (tests start several) keeps its own pipeline; none takes over Log.Logger
         return builder;
-    }
-
-    /// <summary>The literal secrets the configuration holds (the bearer token, keys given in clear): masked wherever they show up.</summary>
-    private static IEnumerable<string> KnownSecrets(GatewaySettings settings)
-    {
-        if (!string.IsNullOrEmpty(settings.Auth.BearerToken))
-        {
-            yield return settings.Auth.BearerToken;
-        }
-
-        foreach (var key in settings.Auth.Keys)
-        {
-            if (!string.IsNullOrEmpty(key.Key))
-            {
-                yield return key.Key;
-            }
-        }
     }
 
     /// <summary>The Akka log level matching the Serilog minimum level.</summary>

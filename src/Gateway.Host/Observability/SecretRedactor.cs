@@ -6,13 +6,41 @@ namespace Gateway.Host.Observability;
 /// The one place that decides what a secret looks like in log text: names like authorization, bearer, api_key,
 /// api-key, token, secret, password (as a property name, a header, a JSON field or <c>name=value</c>), a
 /// <c>Bearer …</c> credential anywhere, and the configured key secrets themselves. <c>prompt_tokens</c>-style
-/// counts are not secrets: a name is sensitive when it ends in <c>token</c>, not <c>tokens</c>.
+/// counts are not secrets: a name is sensitive when it ends in <c>token</c>, not <c>tokens</c>. A config reload adds
+/// the new key secrets (<see cref="Remember"/>); secrets of removed keys stay masked.
 /// </summary>
 internal sealed partial class SecretRedactor(IEnumerable<string> knownSecrets)
 {
     public const string Mask = "***";
 
-    private readonly string[] _secrets = [.. knownSecrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal)];
+    private readonly Lock _gate = new();
+    private volatile string[] _secrets = [.. knownSecrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The literal secrets a configuration holds: the bearer token and the keys' secrets.</summary>
+    public static IEnumerable<string> SecretsOf(Configuration.AuthSettings auth)
+    {
+        if (!string.IsNullOrEmpty(auth.BearerToken))
+        {
+            yield return auth.BearerToken;
+        }
+
+        foreach (var key in auth.Keys)
+        {
+            if (!string.IsNullOrEmpty(key.Key))
+            {
+                yield return key.Key;
+            }
+        }
+    }
+
+    /// <summary>Masks <paramref name="secrets"/> from now on too (a reloaded key set); the ones already known stay.</summary>
+    public void Remember(IEnumerable<string> secrets)
+    {
+        lock (_gate)
+        {
+            _secrets = [.. _secrets.Concat(secrets.Where(s => s.Length >= 4)).Distinct(StringComparer.Ordinal)];
+        }
+    }
 
     /// <summary>True for a property, header or field name that holds a credential.</summary>
     public static bool IsSensitiveName(string name)

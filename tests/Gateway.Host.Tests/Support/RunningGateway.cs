@@ -79,12 +79,12 @@ internal sealed class RunningGateway : IAsyncDisposable
     }
 
     /// <summary>A gateway whose settings come from <paramref name="source"/> (as the process reads them), with config reload on.</summary>
-    public static async Task<RunningGateway> StartFromSourceAsync(GatewaySettingsSource source, SimulatorServer? simulator = null)
+    public static async Task<RunningGateway> StartFromSourceAsync(GatewaySettingsSource source, SimulatorServer? simulator = null, Serilog.Core.ILogEventSink? logSink = null)
     {
         var loaded = source.Load();
         var app = await GatewayApp.CreateAsync(
             loaded.Settings,
-            new GatewayAppOptions { ConsoleLogging = false, Reload = Gateway.Host.Reload.ReloadableConfiguration.From(source, loaded) });
+            new GatewayAppOptions { ConsoleLogging = false, Reload = Gateway.Host.Reload.ReloadableConfiguration.From(source, loaded), LogSink = logSink });
         await app.StartAsync();
         return new RunningGateway(app, simulator, loaded.Settings);
     }
