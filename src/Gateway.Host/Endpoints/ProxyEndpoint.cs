@@ -217,7 +217,8 @@ internal sealed class ProxyEndpoint(
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
             // The headers go out with the first event: a stream that fails before it gets a real status.
-            var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), runtime.Time);
+            var attempt = request.UpstreamActivity is { IsAllDataRequested: true } recorded ? recorded : null;
+            var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), runtime.Time, collectFinishReasons: attempt is not null);
             using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
             var outcome = await StreamingRelay.RunAsync(
                 upstream,
@@ -231,6 +232,10 @@ internal sealed class ProxyEndpoint(
             facts.Usage = outcome.Usage;
             facts.FirstTokenAt = client.FirstWriteAt;
             relaySpan?.SetTag("gateway.relay", outcome.Kind.ToString());
+            if (client.FinishReasons is { Count: > 0 } streamed)
+            {
+                attempt?.SetTag("gen_ai.response.finish_reasons", streamed.ToArray());
+            }
             if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
             {
                 response.Headers.Remove("X-Accel-Buffering");
@@ -254,6 +259,12 @@ internal sealed class ProxyEndpoint(
         }
 
         facts.Usage = TokenUsage.TryRead(body.Span);
+        if (request.UpstreamActivity is { IsAllDataRequested: true } span)
+        {
+            List<string> reasons = [];
+            FinishReasons.Collect(body.Span, reasons);
+            span.SetTag("gen_ai.response.finish_reasons", reasons.ToArray());
+        }
         response.StatusCode = (int)upstream.Message.StatusCode;
         response.ContentType = upstream.ContentType ?? "application/json";
         response.ContentLength = body.Length;

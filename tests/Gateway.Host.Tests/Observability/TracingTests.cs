@@ -62,6 +62,7 @@ public sealed class TracingTests
         Assert.Equal("vllm", attempt.GetTagItem("gen_ai.provider.name"));
         Assert.Equal("test-model", attempt.GetTagItem("gen_ai.request.model"));
         Assert.Equal(7, attempt.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal(["stop"], Assert.IsType<string[]>(attempt.GetTagItem("gen_ai.response.finish_reasons")));
         Assert.True(queue.StartTimeUtc <= attempt.StartTimeUtc);
 
         // vLLM got the attempt span's context: the same trace, the attempt as parent.
