@@ -236,6 +236,7 @@ internal sealed class ProxyEndpoint(
             {
                 attempt?.SetTag("gen_ai.response.finish_reasons", streamed.ToArray());
             }
+
             if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
             {
                 response.Headers.Remove("X-Accel-Buffering");
@@ -282,7 +283,7 @@ internal sealed class ProxyEndpoint(
     private static void ExpireInQueue(ProxyRequest request) =>
         request.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1));
 
-    /// <summary>The admission span: from the pipeline's queue to the upstream attempt (or the rejection), recorded after the fact.</summary>
+    /// <summary>The admission span: from the model's queue to an in-flight slot (or the rejection), recorded after the fact.</summary>
     private void RecordAdmissionSpan(ProxyRequest request, DateTimeOffset queuedAt)
     {
         if (queuedAt == default)
@@ -297,7 +298,10 @@ internal sealed class ProxyEndpoint(
         }
 
         span.SetTag("gen_ai.request.model", request.ModelId);
-        span.SetEndTime(request.UpstreamActivity?.StartTimeUtc ?? runtime.Time.GetUtcNow().UtcDateTime);
+        var left = request is { EnqueuedAt: not 0, DequeuedAt: not 0 }
+            ? queuedAt + runtime.Time.GetElapsedTime(request.EnqueuedAt, request.DequeuedAt)
+            : runtime.Time.GetUtcNow();
+        span.SetEndTime(left.UtcDateTime);
     }
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
