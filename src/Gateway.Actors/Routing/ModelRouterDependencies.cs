@@ -1,11 +1,9 @@
-using Gateway.Streams.Limits;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Actors.Routing;
 
-/// <summary>What every model router shares: the rate limiter, the dispatcher, the probe and its interval, and the clock.</summary>
+/// <summary>What every model router shares: the dispatcher, the probe and its interval, and the clock.</summary>
 public sealed record ModelRouterDependencies(
-    IRateLimiter Limiter,
     VllmDispatcher Dispatcher,
     UpstreamProbe Probe,
     TimeSpan ProbeInterval,

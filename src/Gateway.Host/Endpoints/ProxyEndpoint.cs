@@ -4,6 +4,8 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
 using Gateway.Host.Validation;
+using Gateway.Streams.Accounting;
+using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,7 +17,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings)
+internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, GatewayRuntime runtime)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -69,7 +71,14 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             return;
         }
 
-        await AwaitAndRelayAsync(context, request, ct);
+        try
+        {
+            await AwaitAndRelayAsync(context, request, ct);
+        }
+        finally
+        {
+            UsageRecording.Record(runtime.Usage, context, request);
+        }
     }
 
     /// <summary>Checks the request and hands it (and its parsed body) to the model's pipeline; null when answered here.</summary>
@@ -103,6 +112,21 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             return null;
         }
 
+        var rateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var limits = identity?.Limits ?? runtime.Authenticator.Keys.AnonymousLimits;
+        var prompt = TokenEstimate.Prompt(root);
+        var reserve = prompt + TokenEstimate.Output(root, prompt, handle.Readiness.MaxModelLen ?? handle.Route.MaxModelLen);
+        var decision = runtime.Limiter.TryAcquire(rateLimitKey, limits, reserve);
+        RateLimitHeaders.Write(context.Response, decision.Headers);
+        if (decision.Lease is not { } lease)
+        {
+            runtime.Usage.Record(rateLimitKey, model, UsageOutcome.RateLimited, 0, 0);
+            RateLimitHeaders.WriteRetryAfterMs(context.Response, decision.RetryAfter);
+            await ErrorResponses.WriteAsync(context, GatewayError.RateLimited(
+                $"Rate limit exceeded: {decision.ExceededLimit} for this key.", RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter)));
+            return null;
+        }
+
         var request = new ProxyRequest
         {
             ModelId = model,
@@ -111,13 +135,18 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             Json = root,
             ParsedBody = document,
             Stream = stream,
-            RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            RateLimitKey = rateLimitKey,
             RequestId = facts.RequestId,
             ClientAborted = ct,
+            Priority = limits.Priority,
+            PromptTokenEstimate = prompt,
+            OnFinished = r => lease.Complete(r.PromptTokensUsed is null && r.CompletionTokensUsed is null ? null : (r.PromptTokensUsed ?? 0) + (r.CompletionTokensUsed ?? 0)),
         };
 
         if (handle.TryEnqueue(request) is { } shed)
         {
+            lease.Complete(null);
+            runtime.Usage.Record(rateLimitKey, model, UsageOutcome.Rejected, 0, 0);
             await ErrorResponses.WriteAsync(context, shed);
             return null;
         }
@@ -154,6 +183,7 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
                     }
                     finally
                     {
+                        UsageRecording.Settle(context, request);
                         request.Release();
                     }
                 }
@@ -188,6 +218,7 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
                 upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
+            facts.DeltasRelayed = outcome.DeltasRelayed;
             return;
         }
 

@@ -46,6 +46,7 @@ internal static class GatewayApp
         services.AddSingleton<GatewayStreams>();
         services.AddSingleton<ProxyEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<UsageEndpoint>();
         services.AddHostedService<ToolCallFailureLog>();
         services.AddEmbeddedSimulator(simulator);
         services.AddGatewayActors(LoggingHostingExtensions.AkkaLogLevel(settings.SerilogMinimumLevel));

@@ -2,6 +2,7 @@ using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Http;
 using Gateway.Streams.Breaker;
+using Gateway.Streams.Accounting;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
@@ -22,14 +23,10 @@ internal sealed class GatewayRuntime : IDisposable
         HttpClient = UpstreamHttpClient.Create(TimeSpan.FromSeconds(Math.Min(10, settings.Upstream.RequestTimeoutSeconds)));
         Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds), time);
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
-        RateLimiter = new TokenBucketRateLimiter(
-            settings.RateLimit.RequestsPerMinute,
-            settings.RateLimit.MaxKeys,
-            TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds),
-            time);
+        Limiter = new LocalKeyLimiter(settings.RateLimit.MaxKeys, TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds), time);
         Routes = [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
         Models = new PublishedModelRegistry(Routes);
-        Authenticator = new ApiKeyAuthenticator(Keys(settings.Auth));
+        Authenticator = new ApiKeyAuthenticator(KeySetFactory.Build(settings));
     }
 
     public GatewaySettings Settings { get; }
@@ -40,7 +37,11 @@ internal sealed class GatewayRuntime : IDisposable
 
     public UpstreamProbe Probe { get; }
 
-    public IRateLimiter RateLimiter { get; }
+    /// <summary>Per-key limits, shared by every model; state kept by key name (survives a reload of the keys).</summary>
+    public IKeyLimiter Limiter { get; }
+
+    /// <summary>Usage per key and model since start-up; read by <c>GET /v1/usage</c> and the metrics.</summary>
+    public UsageLedger Usage { get; } = new();
 
     /// <summary>The models as configured at start-up (what the registry is first told to run).</summary>
     public IReadOnlyList<ModelRoute> Routes { get; }
@@ -50,7 +51,7 @@ internal sealed class GatewayRuntime : IDisposable
 
     public TimeProvider Time { get; }
 
-    public ModelRouterDependencies RouterDependencies => new(RateLimiter, Dispatcher, Probe, ProbeInterval, Time);
+    public ModelRouterDependencies RouterDependencies => new(Dispatcher, Probe, ProbeInterval, Time);
 
     public ApiKeyAuthenticator Authenticator { get; }
 
@@ -69,18 +70,7 @@ internal sealed class GatewayRuntime : IDisposable
         UpstreamParsesTools = model.UpstreamParsesTools,
         MaxInFlight = model.MaxInFlight,
         MaxQueue = model.MaxQueue,
+        MaxQueuePerKey = model.MaxQueuePerKey > 0 ? model.MaxQueuePerKey : Math.Max(1, (model.MaxQueue + 1) / 2),
+        MaxModelLen = model.MaxModelLen,
     };
-
-    private static IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels)> Keys(AuthSettings auth)
-    {
-        if (!string.IsNullOrEmpty(auth.BearerToken))
-        {
-            yield return (auth.BearerToken, "default", []);
-        }
-
-        foreach (var key in auth.Keys)
-        {
-            yield return (key.Key, key.Name, key.AllowedModels);
-        }
-    }
 }

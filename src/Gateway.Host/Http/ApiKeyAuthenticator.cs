@@ -4,27 +4,21 @@ using System.Text;
 namespace Gateway.Host.Http;
 
 /// <summary>
-/// Bearer-token check against many keys. Keys are held only as SHA-256 digests; a presented token is hashed
-/// and looked up by digest, then confirmed with a constant-time comparison, so the time taken says nothing
-/// about how much of a key was right.
+/// Bearer-token check against the current <see cref="KeySet"/>. Keys are held only as SHA-256 digests; a presented
+/// token is hashed and compared with every key's digest in constant time, so a known and an unknown token take the
+/// same time and the time says nothing about how much of a key was right. The key set is swapped atomically on reload.
 /// </summary>
-internal sealed class ApiKeyAuthenticator
+internal sealed class ApiKeyAuthenticator(KeySet keys)
 {
-    private readonly Dictionary<string, (byte[] Digest, ApiKeyIdentity Identity)> _byDigest = new(StringComparer.Ordinal);
+    private volatile KeySet _keys = keys;
 
-    public ApiKeyAuthenticator(IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels)> keys)
-    {
-        foreach (var (key, name, allowed) in keys)
-        {
-            var digest = Digest(key);
-            var hex = Convert.ToHexString(digest);
-            // An unnamed key is known by a digest prefix in logs: stable, and useless for recovering the key.
-            var label = string.IsNullOrEmpty(name) ? "key-" + hex[..8].ToLowerInvariant() : name;
-            _byDigest[hex] = (digest, new ApiKeyIdentity(label, allowed.ToHashSet(StringComparer.Ordinal)));
-        }
-    }
+    /// <summary>The key set in force (one volatile read).</summary>
+    public KeySet Keys => _keys;
 
-    public bool Enabled => _byDigest.Count > 0;
+    public bool Enabled => _keys.Count > 0;
+
+    /// <summary>Puts a new key set in force for every request that starts after this call.</summary>
+    public void Swap(KeySet keys) => _keys = keys;
 
     public AuthResult Authenticate(string? authorization)
     {
@@ -40,18 +34,19 @@ internal sealed class ApiKeyAuthenticator
             return AuthResult.Invalid;
         }
 
-        var digest = Digest(token);
-        if (_byDigest.TryGetValue(Convert.ToHexString(digest), out var entry) && CryptographicOperations.FixedTimeEquals(digest, entry.Digest))
+        var identity = _keys.Find(Digest(token));
+        return identity switch
         {
-            return new AuthResult(AuthOutcome.Ok, entry.Identity);
-        }
-
-        return AuthResult.Invalid;
+            null => AuthResult.Invalid,
+            { Enabled: false } => new AuthResult(AuthOutcome.Disabled, identity),
+            _ => new AuthResult(AuthOutcome.Ok, identity),
+        };
     }
 
-    private static byte[] Digest(ReadOnlySpan<char> key)
+    public static byte[] Digest(ReadOnlySpan<char> key)
     {
-        var bytes = Encoding.UTF8.GetBytes(key.ToArray());
-        return SHA256.HashData(bytes);
+        Span<byte> bytes = key.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        var n = Encoding.UTF8.GetBytes(key, bytes);
+        return SHA256.HashData(bytes[..n]);
     }
 }

@@ -1,7 +1,12 @@
+using Gateway.Streams.Limits;
+
 namespace Gateway.Host.Http;
 
-/// <summary>An authenticated caller: its key's name (never the key) and the models it may use (empty = all).</summary>
-internal sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> AllowedModels)
+/// <summary>
+/// An authenticated caller: its key's name (never the key; limits and usage are kept under it), the models it may
+/// use (empty = all), its limits and fair-queue priority, and whether it is enabled and an admin.
+/// </summary>
+internal sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> AllowedModels, KeyLimits Limits, bool Enabled = true, bool Admin = false)
 {
     public bool MayUse(string model) => AllowedModels.Count == 0 || AllowedModels.Contains(model);
 }

@@ -39,6 +39,30 @@ public sealed class ProxyRequest
 
     public required string RequestId { get; init; }
 
+    /// <summary>The key's weight in the fair queue (its <c>priority</c>, default 1).</summary>
+    public double Priority { get; init; } = 1;
+
+    /// <summary>Estimated prompt tokens: what the fair queue charges the key when the request leaves the queue.</summary>
+    public int PromptTokenEstimate { get; init; }
+
+    /// <summary>When the request entered its model's queue (a <see cref="TimeProvider"/> timestamp; 0 if it never did).</summary>
+    public long EnqueuedAt { get; set; }
+
+    /// <summary>When the request left the queue for an in-flight slot (a <see cref="TimeProvider"/> timestamp; 0 if it never did).</summary>
+    public long DequeuedAt { get; set; }
+
+    /// <summary>
+    /// Called once when the request is finished (released or rejected): the fair queue settles the key's service
+    /// with what was really used. Set before the request is enqueued.
+    /// </summary>
+    public Action<ProxyRequest>? OnFinished { get; set; }
+
+    /// <summary>Prompt tokens really used, when known (vLLM's usage, or the estimate for a cut-short stream); set before release.</summary>
+    public int? PromptTokensUsed { get; set; }
+
+    /// <summary>Completion tokens really generated, when known; set before release.</summary>
+    public int? CompletionTokensUsed { get; set; }
+
     /// <summary>Fires when the client goes away.</summary>
     public CancellationToken ClientAborted { get; init; }
 
@@ -75,7 +99,11 @@ public sealed class ProxyRequest
 
     private void Finish()
     {
-        _finished.TrySetResult(Done.Instance);
+        if (_finished.TrySetResult(Done.Instance))
+        {
+            OnFinished?.Invoke(this);
+        }
+
         if (Interlocked.Exchange(ref _bodyDisposed, 1) == 0)
         {
             ParsedBody?.Dispose();

@@ -48,7 +48,7 @@ public static class StreamingRelay
         }
         catch (Exception) when (response.ClientAborted)
         {
-            return new RelayOutcome(RelayResult.ClientAborted, state.Usage);
+            return new RelayOutcome(RelayResult.ClientAborted, state.Usage, state.Deltas);
         }
         catch (Exception) when (response.TimedOut)
         {
@@ -64,7 +64,7 @@ public static class StreamingRelay
             await FinishInBandAsync(client, result, state.SawError).ConfigureAwait(false);
         }
 
-        return new RelayOutcome(result, state.Usage);
+        return new RelayOutcome(result, state.Usage, state.Deltas);
     }
 
     /// <summary>Writes and flushes one event; synchronous when the client side has room (the common case).</summary>
@@ -81,6 +81,7 @@ public static class StreamingRelay
             state.SawError |= e.IsError;
             var (usage, usageOnly) = TokenUsage.InspectChunk(e.Data.Span);
             state.Usage = usage ?? state.Usage;
+            state.Deltas += TokenUsage.CountsAsDelta(e.Data.Span) ? 1 : 0;
             if (usageOnly && state.StripUsageChunk)
             {
                 // Not forwarded, but it may end a read whose earlier events still wait for their flush.
@@ -134,5 +135,7 @@ public static class StreamingRelay
         public bool StripUsageChunk { get; init; }
 
         public TokenUsage? Usage { get; set; }
+
+        public int Deltas { get; set; }
     }
 }
