@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Akka.Streams;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Tests.Support;
@@ -59,7 +58,7 @@ public class RequestBodyOwnershipSpec : Akka.TestKit.Xunit2.TestKit
             MaxInFlight = 1,
             MaxQueue = 8,
         };
-        var pipeline = ModelPipeline.Materialize(route, UnlimitedRateLimiter.Instance, new VllmDispatcher(new HttpClient(handler), TimeSpan.FromSeconds(30)), Sys.Materializer());
+        var pipeline = ModelPipeline.Materialize(route, new VllmDispatcher(new HttpClient(handler), TimeSpan.FromSeconds(30)), Sys.Materializer());
 
         var first = Owned("first");
         Assert.True(pipeline.TryEnqueue(first));
