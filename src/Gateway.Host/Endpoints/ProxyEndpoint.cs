@@ -175,17 +175,19 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
                 await ErrorResponses.WriteAsync(context, rejected.Error);
                 return;
             case ProxyOutcome.Responded responded:
-                using (responded.Response)
+                try
                 {
-                    try
+                    using (responded.Response)
                     {
                         await RelayAsync(context, request, responded.Response);
                     }
-                    finally
-                    {
-                        UsageRecording.Settle(context, request);
-                        request.Release();
-                    }
+
+                    // The upstream response is closed first (a client that left stops the generation at once).
+                    await UsageRecording.SettleAsync(context, request, runtime.PromptTokens);
+                }
+                finally
+                {
+                    request.Release();
                 }
 
                 return;

@@ -2,6 +2,7 @@ using Gateway.Host.Http;
 using Gateway.Streams.Accounting;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
+using Gateway.Streams.Upstream;
 
 namespace Gateway.Host.Endpoints;
 
@@ -13,11 +14,21 @@ namespace Gateway.Host.Endpoints;
 /// </summary>
 internal static class UsageRecording
 {
-    /// <summary>Called when the relay ended, before the request is released: fixes what the key is charged.</summary>
-    public static void Settle(HttpContext context, ProxyRequest request)
+    /// <summary>
+    /// Called when the relay ended and the upstream response is closed, before the request is released: fixes what
+    /// the key is charged. A stream cut short before its usage chunk asks the replica's <c>/tokenize</c> for the
+    /// prompt (the estimate if that fails) and counts the deltas received as the completion.
+    /// </summary>
+    public static async Task SettleAsync(HttpContext context, ProxyRequest request, PromptTokenCounter counter)
     {
         var facts = GatewayRequestFeature.Of(context);
-        var charged = facts.Usage ?? (request.Stream ? new TokenUsage(request.PromptTokenEstimate, facts.DeltasRelayed) : null);
+        var charged = facts.Usage;
+        if (charged is null && request.Stream)
+        {
+            var prompt = request.Endpoint is { } endpoint ? await counter.CountAsync(endpoint, request.UpstreamBody) : null;
+            charged = new TokenUsage(prompt ?? request.PromptTokenEstimate, facts.DeltasRelayed);
+        }
+
         facts.ChargedUsage = charged;
         request.PromptTokensUsed = charged?.PromptTokens;
         request.CompletionTokensUsed = charged?.CompletionTokens;

@@ -22,6 +22,7 @@ internal sealed class GatewayRuntime : IDisposable
         Time = time;
         HttpClient = UpstreamHttpClient.Create(TimeSpan.FromSeconds(Math.Min(10, settings.Upstream.RequestTimeoutSeconds)));
         Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(settings.Upstream.RequestTimeoutSeconds), time);
+        PromptTokens = new PromptTokenCounter(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         Limiter = new LocalKeyLimiter(settings.RateLimit.MaxKeys, TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds), time);
         Routes = [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
@@ -36,6 +37,9 @@ internal sealed class GatewayRuntime : IDisposable
     public VllmDispatcher Dispatcher { get; }
 
     public UpstreamProbe Probe { get; }
+
+    /// <summary>Counts a cut-short stream's prompt tokens with the replica's <c>/tokenize</c>.</summary>
+    public PromptTokenCounter PromptTokens { get; }
 
     /// <summary>Per-key limits, shared by every model; state kept by key name (survives a reload of the keys).</summary>
     public IKeyLimiter Limiter { get; }
