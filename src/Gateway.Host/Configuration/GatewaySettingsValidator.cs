@@ -76,6 +76,35 @@ internal static class GatewaySettingsValidator
         {
             problems.Add(Invariant($"{key("Gateway:Server:DrainTimeoutSeconds")} must be between 0 and {MaxSeconds} seconds, got {server.DrainTimeoutSeconds}."));
         }
+
+        ZeroOrMoreSeconds(problems, key("Gateway:Server:DrainDelaySeconds"), server.DrainDelaySeconds);
+        ValidateClientLimits(server.Limits, problems, key);
+    }
+
+    private static void ValidateClientLimits(ClientLimitsSettings limits, List<string> problems, Func<string, string> key)
+    {
+        const string Prefix = "Gateway:Server:Limits:";
+        Between(problems, key(Prefix + "MaxRequestHeadersTotalBytes"), limits.MaxRequestHeadersTotalBytes, 1024, 1024 * 1024);
+        Between(problems, key(Prefix + "MaxRequestHeaderCount"), limits.MaxRequestHeaderCount, 8, 10_000);
+        Between(problems, key(Prefix + "MaxRequestTargetBytes"), limits.MaxRequestTargetBytes, 256, 1024 * 1024);
+        Seconds(problems, key(Prefix + "RequestHeadersTimeoutSeconds"), limits.RequestHeadersTimeoutSeconds);
+        if (!double.IsFinite(limits.MinRequestBodyBytesPerSecond) || limits.MinRequestBodyBytesPerSecond < 0)
+        {
+            problems.Add(Invariant($"{key(Prefix + "MinRequestBodyBytesPerSecond")} must be 0 (no minimum) or more, got {limits.MinRequestBodyBytesPerSecond}."));
+        }
+
+        if (!double.IsFinite(limits.MinRequestBodyGraceSeconds) || limits.MinRequestBodyGraceSeconds <= 1 || limits.MinRequestBodyGraceSeconds > MaxSeconds)
+        {
+            // Kestrel checks rates once a second, so it refuses a grace period of a second or less.
+            problems.Add(Invariant($"{key(Prefix + "MinRequestBodyGraceSeconds")} must be greater than 1 and at most {MaxSeconds} seconds, got {limits.MinRequestBodyGraceSeconds}."));
+        }
+        Positive(problems, key(Prefix + "MaxConcurrentConnections"), limits.MaxConcurrentConnections);
+        if (limits.MaxConcurrentUpgradedConnections < 0)
+        {
+            problems.Add(Invariant($"{key(Prefix + "MaxConcurrentUpgradedConnections")} must be 0 or more, got {limits.MaxConcurrentUpgradedConnections}."));
+        }
+
+        Seconds(problems, key(Prefix + "KeepAliveTimeoutSeconds"), limits.KeepAliveTimeoutSeconds);
     }
 
     private static void ValidateAuth(GatewaySettings settings, List<string> problems, Func<string, string> key)
@@ -241,6 +270,22 @@ internal static class GatewaySettingsValidator
         if (value <= 0)
         {
             problems.Add(Invariant($"{key} must be greater than 0, got {value}."));
+        }
+    }
+
+    private static void ZeroOrMoreSeconds(List<string> problems, string key, double value)
+    {
+        if (!double.IsFinite(value) || value < 0 || value > MaxSeconds)
+        {
+            problems.Add(Invariant($"{key} must be between 0 and {MaxSeconds} seconds, got {value}."));
+        }
+    }
+
+    private static void Between(List<string> problems, string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            problems.Add(Invariant($"{key} must be between {min} and {max}, got {value}."));
         }
     }
 

@@ -20,6 +20,15 @@ internal sealed class ServerSettings
     /// <summary>How long shutdown waits for in-flight requests and streams to finish (&gt;= 0).</summary>
     public double DrainTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// After SIGTERM, how long the gateway keeps serving new requests while <c>/ready</c> already says
+    /// <c>draining</c>, so a load balancer notices before requests are refused (&gt;= 0).
+    /// </summary>
+    public double DrainDelaySeconds { get; set; }
+
+    /// <summary>Kestrel's limits against slow, oversized or abusive clients.</summary>
+    public ClientLimitsSettings Limits { get; set; } = new();
+
     /// <summary>True when <see cref="Host"/> is <c>localhost</c> or a loopback IP literal (127.0.0.0/8, ::1).</summary>
     public bool IsLoopback => IsLoopbackHost(Host);
 

@@ -3,6 +3,7 @@ using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
 using Gateway.Streams.Accounting;
 using Gateway.Streams.Limits;
@@ -17,7 +18,7 @@ namespace Gateway.Host.Endpoints;
 /// model's pipeline as an element, then relay what comes back (plain or SSE). One await on the request's own
 /// response channel; no actor is asked anything.
 /// </summary>
-internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, GatewayRuntime runtime)
+internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStreams streams, GatewaySettings settings, GatewayDrain drain, GatewayRuntime runtime)
 {
     public async Task HandleAsync(HttpContext context, ProxyRoute route)
     {
@@ -43,6 +44,12 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Slower than Gateway:Server:Limits:MinRequestBodyBytesPerSecond: Kestrel closes the connection after this answer.
+            await ErrorResponses.WriteAsync(context, GatewayError.RequestTimeout());
             return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -157,14 +164,23 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
     private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
     {
         ProxyOutcome outcome;
-        try
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
         {
-            outcome = await request.Outcome.WaitAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            Abandon(request);
-            return;
+            try
+            {
+                outcome = await request.Outcome.WaitAsync(waiting.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Abandon(request);
+                if (!ct.IsCancellationRequested)
+                {
+                    // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
+                    await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
+                }
+
+                return;
+            }
         }
 
         switch (outcome)
@@ -217,7 +233,7 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
             }
 
             var outcome = await StreamingRelay.RunAsync(
-                upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk);
+                upstream, request.ResponseTransform, new PipeClientResponseWriter(response.BodyWriter), streams.Materializer, request.StripUsageChunk, drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
             facts.DeltasRelayed = outcome.DeltasRelayed;

@@ -1,11 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Gateway.Host.Shutdown;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Gateway.Host.Health;
 
 /// <summary>
-/// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready", "checks":{...}, "models":{...}}</c>,
+/// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready"|"draining", "checks":{...}, "models":{...}}</c>,
 /// so an operator sees which model is not ready and why.
 /// </summary>
 internal static class HealthResponseWriter
@@ -17,7 +18,7 @@ internal static class HealthResponseWriter
         var ok = report.Status == HealthStatus.Healthy;
         await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
-        writer.WriteString("status", ok ? "ready" : "unready");
+        writer.WriteString("status", ok ? "ready" : Draining(report) ? "draining" : "unready");
         writer.WriteStartObject("checks");
         foreach (var (name, entry) in report.Entries)
         {
@@ -55,4 +56,7 @@ internal static class HealthResponseWriter
 
         writer.WriteEndObject();
     }
+
+    private static bool Draining(HealthReport report) =>
+        report.Entries.TryGetValue(DrainReadinessCheck.Name, out var drain) && drain.Status != HealthStatus.Healthy;
 }

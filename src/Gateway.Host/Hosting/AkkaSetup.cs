@@ -14,9 +14,11 @@ internal static class AkkaSetup
         services.AddAkka("gateway", (builder, provider) =>
         {
             var runtime = provider.GetRequiredService<GatewayRuntime>();
+            var drain = provider.GetRequiredService<Shutdown.GatewayDrain>();
             builder
-                // On SIGTERM the host stops Kestrel first (draining in-flight requests and streams) and only then the
-                // actor system. Akka's own process-exit hook would terminate it at once, killing live streams.
+                // On SIGTERM the drain runs first, as CoordinatedShutdown phases started by GatewayDrainService, while
+                // Kestrel still listens; then Kestrel stops, then the actor system. Akka's own process-exit hook
+                // would terminate it at once, killing live streams.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
@@ -26,7 +28,8 @@ internal static class AkkaSetup
                 })
                 .WithActorSystemLivenessCheck(tags: [LivenessTag])
                 .WithModelReadinessCheck(runtime.Models)
-                .WithModelRouters(runtime);
+                .WithModelRouters(runtime)
+                .WithGatewayDrain(drain, runtime.Settings.Server);
         });
         return services;
     }

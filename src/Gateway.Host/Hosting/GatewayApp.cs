@@ -43,6 +43,7 @@ internal static class GatewayApp
         services.AddSingleton(sp => new GatewayRuntime(sp.GetRequiredService<GatewaySettings>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<GatewayRuntime>().Models);
         services.AddGatewayAuth();
+        services.AddGatewayDrain();
         services.AddSingleton<GatewayStreams>();
         services.AddSingleton<ProxyEndpoint>();
         services.AddSingleton<ModelsEndpoint>();

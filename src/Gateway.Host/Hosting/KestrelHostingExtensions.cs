@@ -1,21 +1,47 @@
 using Gateway.Host.Configuration;
+using Gateway.Host.Shutdown;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Host.Hosting;
 
-/// <summary>Kestrel: listen address, body-size backstop, no Server header, and the drain timeout on shutdown.</summary>
+/// <summary>Kestrel: listen address, client limits, no Server header, and the host's shutdown budget for the drain.</summary>
 internal static class KestrelHostingExtensions
 {
+    /// <summary>Time the host keeps after the drain for Kestrel and the actor system to stop.</summary>
+    public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
+
     public static WebApplicationBuilder ConfigureGatewayKestrel(this WebApplicationBuilder builder, GatewaySettings settings)
     {
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Server.DrainTimeoutSeconds));
+        var server = settings.Server;
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout =
+            TimeSpan.FromSeconds(server.DrainDelaySeconds + server.DrainTimeoutSeconds) + GatewayDrain.EndGrace + StopMargin);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // The body cap is enforced by the proxy endpoint with a JSON 413; Kestrel's own limit is a backstop.
-            kestrel.Limits.MaxRequestBodySize = settings.Server.MaxRequestBodyBytes + (64 * 1024);
+            kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes + (64 * 1024);
+            ApplyClientLimits(kestrel.Limits, server.Limits);
         });
-        builder.WebHost.UseUrls(ListenUrl(settings.Server));
+        builder.WebHost.UseUrls(ListenUrl(server));
         return builder;
+    }
+
+    /// <summary>
+    /// Header and request-line caps are checked by <see cref="Http.ClientLimitsMiddleware"/> (JSON 431/414); Kestrel
+    /// gets twice as much, a backstop that bounds memory. Timeouts, rates and connection counts are Kestrel's alone.
+    /// </summary>
+    public static void ApplyClientLimits(KestrelServerLimits kestrel, ClientLimitsSettings limits)
+    {
+        kestrel.MaxRequestHeadersTotalSize = 2 * limits.MaxRequestHeadersTotalBytes;
+        kestrel.MaxRequestHeaderCount = 2 * limits.MaxRequestHeaderCount;
+        kestrel.MaxRequestLineSize = (2 * limits.MaxRequestTargetBytes) + 64;
+        kestrel.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
+        kestrel.MinRequestBodyDataRate = limits.MinRequestBodyBytesPerSecond > 0
+            ? new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinRequestBodyGraceSeconds))
+            : null;
+        kestrel.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+        kestrel.MaxConcurrentUpgradedConnections = limits.MaxConcurrentUpgradedConnections;
+        kestrel.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
     }
 
     private static string ListenUrl(ServerSettings server)

@@ -14,6 +14,8 @@ internal static class RouteHostingExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler(errors => errors.Run(context => ErrorResponses.WriteAsync(context, GatewayError.InternalError())));
+        app.UseMiddleware<ClientLimitsMiddleware>();
+        app.UseMiddleware<DrainGateMiddleware>();
         app.UseGatewayAuth();
 
         var proxy = app.Services.GetRequiredService<ProxyEndpoint>();
@@ -39,14 +41,16 @@ internal static class RouteHostingExtensions
         });
         app.MapInspection();
 
-        var postPaths = ProxyRoute.All.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
         app.MapFallback(context =>
         {
             var path = context.Request.Path.Value ?? "";
-            if (postPaths.Contains(path))
+            var allowed = RouteMethods.Allowed(endpoints, context.Request.Path);
+            if (allowed.Count > 0)
             {
-                context.Response.Headers.Allow = "POST";
-                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path));
+                var allow = string.Join(", ", allowed);
+                context.Response.Headers.Allow = allow;
+                return ErrorResponses.WriteAsync(context, GatewayError.MethodNotAllowed(context.Request.Method, path, allow));
             }
 
             return ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, path));

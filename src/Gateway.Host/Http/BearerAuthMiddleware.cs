@@ -15,6 +15,11 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, ApiKeyAuthentic
             return next(context);
         }
 
+        if (AuthorizationHeaderCheck.Check(context.Request.Headers.Authorization) is { } malformed) // issue 9: before any key lookup
+        {
+            return ErrorResponses.WriteAsync(context, malformed);
+        }
+
         var result = authenticator.Authenticate(context.Request.Headers.Authorization);
         switch (result.Outcome)
         {

@@ -33,6 +33,7 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
         "unsupported_media_type", "unsupported_content_encoding", "invalid_utf8", "invalid_unicode_escape", "json_too_deep",
         "invalid_value", "integer_above_max_value", "decimal_above_max_value", "integer_below_min_value", "decimal_below_min_value",
         "empty_array", "array_above_max_length",
+        .. EdgeCodes,
     ];
 
     /// <summary>A request whose client left: nobody reads the answer, it only has to end.</summary>
@@ -73,8 +74,8 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     public static GatewayError RouteNotFound(string method, string path) =>
         new(404, $"Unknown route: {method} {path}.", InvalidRequest, "not_found");
 
-    public static GatewayError MethodNotAllowed(string method, string path) =>
-        new(405, $"Method {method} is not allowed on {path}; use POST.", InvalidRequest, "method_not_allowed");
+    public static GatewayError MethodNotAllowed(string method, string path, string allow = "POST") =>
+        new(405, $"Method {method} is not allowed on {path}; use {allow}.", InvalidRequest, "method_not_allowed");
 
     public static GatewayError PayloadTooLarge(long cap, long? declared) => new(
         413,

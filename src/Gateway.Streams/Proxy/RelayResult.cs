@@ -8,4 +8,7 @@ public enum RelayResult
     UpstreamTimedOut,
     UpstreamFailed,
     UpstreamTruncated,
+
+    /// <summary>The gateway ended the stream itself: it was still running when the shutdown drain timed out.</summary>
+    GatewayStopped,
 }

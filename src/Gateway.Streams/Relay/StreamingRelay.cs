@@ -21,12 +21,17 @@ public static class StreamingRelay
     private static readonly ReadOnlyMemory<byte> DoneFrame = SseFraming.DoneEvent.ToArray();
 
     /// <param name="stripUsageChunk">The gateway, not the client, asked for the usage chunk: read it, don't forward it.</param>
+    /// <param name="stop">
+    /// Fires when the gateway must end the stream itself (the shutdown drain timed out): the relay stops reading
+    /// upstream and ends the client's stream with an in-band <c>shutting_down</c> error and <c>[DONE]</c>.
+    /// </param>
     public static async Task<RelayOutcome> RunAsync(
         UpstreamResponse response,
         ResponseTransform? transform,
         IClientResponseWriter client,
         IMaterializer materializer,
-        bool stripUsageChunk = false)
+        bool stripUsageChunk = false,
+        CancellationToken stop = default)
     {
         var state = new State { StripUsageChunk = stripUsageChunk };
         var ct = response.Token;
@@ -39,12 +44,19 @@ public static class StreamingRelay
         RelayResult result;
         try
         {
-            await events
-                .ToMaterialized(new ClientWriterSink<SseEvent>(e => WriteEventAsync(client, e, state, ct)), Keep.Right)
+            var (killSwitch, written) = events
+                .ViaMaterialized(KillSwitches.Single<SseEvent>(), Keep.Right)
+                .ToMaterialized(new ClientWriterSink<SseEvent>(e => WriteEventAsync(client, e, state, ct)), Keep.Both)
                 .WithAttributes(MinimalBuffers)
-                .Run(materializer)
-                .ConfigureAwait(false);
-            result = state.SawDone || state.SawError ? RelayResult.Completed : RelayResult.UpstreamTruncated;
+                .Run(materializer);
+            using (stop.Register(killSwitch.Shutdown))
+            {
+                await written.ConfigureAwait(false);
+            }
+
+            result = state.SawDone || state.SawError ? RelayResult.Completed
+                : stop.IsCancellationRequested ? RelayResult.GatewayStopped
+                : RelayResult.UpstreamTruncated;
         }
         catch (Exception) when (response.ClientAborted)
         {

@@ -61,6 +61,7 @@ internal static class UpstreamErrorMapper
     {
         RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
         RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
+        RelayResult.GatewayStopped => GatewayError.ShuttingDown("The gateway is shutting down; the stream was ended before it completed."),
         _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
     };
 

@@ -29,6 +29,34 @@ public sealed class GatewaySettingsValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Client_limits_and_the_drain_delay_are_checked_each_naming_its_key()
+    {
+        var settings = new GatewaySettings
+        {
+            Server =
+            {
+                DrainDelaySeconds = -1,
+                Limits = new ClientLimitsSettings
+                {
+                    MaxRequestHeaderCount = 0,
+                    MinRequestBodyGraceSeconds = 1,
+                    MaxConcurrentConnections = 0,
+                    KeepAliveTimeoutSeconds = double.NaN,
+                },
+            },
+        };
+
+        var problems = GatewaySettingsValidator.Validate(settings);
+
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("Gateway:Server:DrainDelaySeconds must be between 0", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Gateway:Server:Limits:MaxRequestHeaderCount must be between 8 and 10000, got 0", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Gateway:Server:Limits:MinRequestBodyGraceSeconds must be greater than 1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Gateway:Server:Limits:MaxConcurrentConnections must be greater than 0", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Gateway:Server:Limits:KeepAliveTimeoutSeconds must be greater than 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Port_zero_set_without_a_legacy_variable_names_only_the_gateway_key()
     {
         var settings = new GatewaySettings { Server = { Port = 0 } };

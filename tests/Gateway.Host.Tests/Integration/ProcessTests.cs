@@ -89,7 +89,7 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Sigterm_lets_a_stream_in_flight_finish_before_the_process_exits()
+    public async Task Sigterm_drains_ready_turns_draining_new_requests_are_refused_the_stream_finishes_and_the_process_exits_0()
     {
         var port = Loopback.FreePort();
         using var process = Start(("SERVER_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -100,7 +100,7 @@ public sealed class ProcessTests : IDisposable
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
             {
                 Content = new StringContent(
-                    """{"model":"selfhost-qwen","stream":true,"max_tokens":20,"messages":[{"role":"user","content":"hi"}],"vllm_sim":{"itl_ms":100}}""",
+                    """{"model":"selfhost-qwen","stream":true,"max_tokens":30,"messages":[{"role":"user","content":"hi"}],"vllm_sim":{"itl_ms":100}}""",
                     System.Text.Encoding.UTF8,
                     "application/json"),
             };
@@ -115,6 +115,21 @@ public sealed class ProcessTests : IDisposable
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
+            }
+
+            // Draining: /ready says so at once, a new request is refused, the stream in flight runs on.
+            await Support.Eventually.TrueAsync(
+                async () =>
+                {
+                    using var ready = await client.GetAsync(new Uri("/ready", UriKind.Relative));
+                    return ready.StatusCode == HttpStatusCode.ServiceUnavailable && (await ready.Content.ReadAsStringAsync()).Contains("\"status\":\"draining\"", StringComparison.Ordinal);
+                },
+                "/ready answers 503 draining after SIGTERM");
+            using (var refused = await client.PostAsync(
+                new Uri("/v1/chat/completions", UriKind.Relative),
+                new StringContent("""{"model":"selfhost-qwen","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json")))
+            {
+                await Support.ErrorAssert.IsOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "shutting_down");
             }
 
             var events = Support.SseReader.Events(first + "\n" + await body);

@@ -39,7 +39,8 @@ public sealed partial class GatewayErrorCatalogueSpec
             GatewayError.MethodNotAllowed("GET", "/v1/completions"), GatewayError.PayloadTooLarge(10, 20),
             GatewayError.RateLimited("x", 1), GatewayError.UpstreamClientError(400, "x", null, null), GatewayError.InternalError(),
             GatewayError.Overloaded("x", 1), GatewayError.UpstreamUnavailable("x"), GatewayError.UpstreamTimeout("x"),
-            GatewayError.ClientClosed,
+            GatewayError.ClientClosed, GatewayError.ShuttingDown("x"), GatewayError.RequestTimeout(), GatewayError.HeaderFieldsTooLarge("x"),
+            GatewayError.UriTooLong(10, 20), GatewayError.MalformedAuthorization("x"),
         ];
 
         Assert.All(errors, e => Assert.Contains(e.Code, GatewayError.Codes));

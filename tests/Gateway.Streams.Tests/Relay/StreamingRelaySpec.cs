@@ -129,6 +129,31 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task The_gateway_stopping_ends_a_running_stream_with_shutting_down_and_one_done()
+    {
+        using var stop = new CancellationTokenSource();
+        var endless = new ChunkedStream(Enumerable.Repeat(Encoding.UTF8.GetBytes("data: {\"x\":1}\n\n"), 1_000_000));
+        var writes = 0;
+        var client = new RecordingClientWriter
+        {
+            BeforeWrite = async () =>
+            {
+                if (++writes == 5)
+                {
+                    await stop.CancelAsync();
+                }
+            },
+        };
+        using var response = Response(endless);
+
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer(), stop: stop.Token).WaitAsync(TimeSpan.FromSeconds(10))).Kind;
+
+        Assert.Equal(RelayResult.GatewayStopped, result);
+        Assert.EndsWith("\"code\":\"shutting_down\"}}\n\ndata: [DONE]\n\n", client.Text, StringComparison.Ordinal);
+        Assert.Equal(1, client.Text.Split("[DONE]").Length - 1);
+    }
+
+    [Fact]
     public async Task A_slow_client_slows_the_upstream_reads()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
