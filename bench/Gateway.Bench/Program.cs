@@ -1,11 +1,21 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using Gateway.Bench;
 
 // Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|relay|http|all] [--requests N] [--streams N] [--seconds S] [--concurrency C]
+//        dotnet run -c Release --project bench/Gateway.Bench -- micro   (BenchmarkDotNet, in-process, with allocations)
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
     var at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
+}
+
+if (mode == "micro")
+{
+    var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<HotPathBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
+    return;
 }
 
 var concurrency = Option("--concurrency", 32);

@@ -30,7 +30,7 @@ internal static class RelayBench
         async Task RelayOne()
         {
             var message = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) };
-            using var response = new UpstreamResponse(message, new CancellationTokenSource(), endpoint, () => { }, CancellationToken.None);
+            using var response = new UpstreamResponse(message, new RequestDeadline(TimeSpan.FromMinutes(5), TimeProvider.System, CancellationToken.None), endpoint, () => { });
             await StreamingRelay.RunAsync(response, null, client, materializer);
         }
 

@@ -43,6 +43,11 @@ public sealed partial class EnvExampleTests
             return "";
         }
 
+        if (name == LegacyEnvironmentVariables.ToolCallParser)
+        {
+            return ""; // empty: none for a real upstream, hermes for the built-in simulator (GatewayConfiguration)
+        }
+
         object? value;
         if (LegacyEnvironmentVariables.ScalarKeys.TryGetValue(name, out var key))
         {

@@ -28,6 +28,9 @@ internal static class GatewayConfiguration
     /// <summary>Prefix of the environment variables that address <c>Gateway:*</c> keys directly.</summary>
     public const string EnvironmentPrefix = "Gateway__";
 
+    /// <summary>The tool-call parser a model gets when it is served by the embedded simulator and none is configured.</summary>
+    public const string SimulatedToolCallParser = "hermes";
+
     /// <summary>
     /// Adds the gateway's sources to <paramref name="builder"/> in the order given on the class. Safe to call on
     /// <c>WebApplicationBuilder.Configuration</c>: its default sources stay underneath these.
@@ -155,8 +158,17 @@ internal static class GatewayConfiguration
             settings.DefaultModelId = settings.Models[0].Id;
         }
 
-        foreach (var model in settings.Models)
+        // The embedded simulated model (Qwen-like by name) writes hermes markup, so with no upstream anywhere a model
+        // whose parser is not configured gets hermes: tools work out of the box. An explicit value (even none) wins; empty counts as not set.
+        var simulated = settings.Simulated;
+        for (var m = 0; m < settings.Models.Count; m++)
         {
+            var model = settings.Models[m];
+            if (simulated && string.IsNullOrWhiteSpace(section.GetSection($"{nameof(GatewaySettings.Models)}:{m}:{nameof(ModelSettings.ToolCallParser)}").Value))
+            {
+                model.ToolCallParser = SimulatedToolCallParser;
+            }
+
             if (string.IsNullOrWhiteSpace(model.UpstreamModel))
             {
                 model.UpstreamModel = model.Id;

@@ -35,9 +35,10 @@ internal sealed class ModelsEndpoint(PublishedModelRegistry models, TimeProvider
     public Task GetAsync(HttpContext context, string id)
     {
         var identity = GatewayRequestFeature.Of(context).Identity;
-        if (!models.Current.TryGet(id, out var handle) || identity?.MayUse(id) == false)
+        var snapshot = models.Current;
+        if (!snapshot.TryGet(id, out var handle) || identity?.MayUse(id) == false)
         {
-            return ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(id));
+            return ErrorResponses.WriteAsync(context, UsableModels.NotFound(id, snapshot, identity));
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);

@@ -100,9 +100,10 @@ internal sealed class ProxyEndpoint(PublishedModelRegistry models, GatewayStream
 
         var facts = GatewayRequestFeature.Of(context);
         facts.Model = model;
-        if (!models.Current.TryGet(model, out var handle))
+        var snapshot = models.Current;
+        if (!snapshot.TryGet(model, out var handle))
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.ModelNotFound(model));
+            await ErrorResponses.WriteAsync(context, UsableModels.NotFound(model, snapshot, facts.Identity));
             return null;
         }
 

@@ -6,19 +6,25 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Gateway.Host.Health;
 
 /// <summary>
-/// Renders <c>/health</c> and <c>/ready</c> as JSON: <c>{"status":"ready"|"unready"|"draining", "checks":{...}, "models":{...}}</c>,
-/// so an operator sees which model is not ready and why.
+/// Renders <c>/health</c> (liveness: <c>{"status":"healthy"|"unhealthy", "checks":{...}}</c>) and <c>/ready</c>
+/// (<c>{"status":"ready"|"unready"|"draining", "checks":{...}, "models":{...}}</c>) as JSON, so an operator sees which
+/// model is not ready and why.
 /// </summary>
 internal static class HealthResponseWriter
 {
-    public static async Task WriteAsync(HttpContext context, HealthReport report)
+    public static Task WriteLivenessAsync(HttpContext context, HealthReport report) => WriteAsync(context, report, "healthy", _ => "unhealthy");
+
+    public static Task WriteReadinessAsync(HttpContext context, HealthReport report) =>
+        WriteAsync(context, report, "ready", r => Draining(r) ? "draining" : "unready");
+
+    private static async Task WriteAsync(HttpContext context, HealthReport report, string up, Func<HealthReport, string> down)
     {
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
         var ok = report.Status == HealthStatus.Healthy;
         await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
-        writer.WriteString("status", ok ? "ready" : Draining(report) ? "draining" : "unready");
+        writer.WriteString("status", ok ? up : down(report));
         writer.WriteStartObject("checks");
         foreach (var (name, entry) in report.Entries)
         {

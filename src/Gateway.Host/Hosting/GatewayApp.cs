@@ -71,9 +71,10 @@ internal static class GatewayApp
         if (simulator is not null)
         {
             log.LogWarning(
-                "SIMULATED UPSTREAM: no VLLM_UPSTREAM_URL or models configured, so model(s) {Models} are served by the embedded vLLM simulator at {SimulatorUrl}. Answers are synthetic. Set VLLM_UPSTREAM_URL to use a real vLLM.",
+                "SIMULATED UPSTREAM: no VLLM_UPSTREAM_URL or models configured, so model(s) {Models} are served by the embedded vLLM simulator at {SimulatorUrl}. Answers are synthetic; tool calls are written as {ToolMarkup} markup and parsed by the gateway. Set VLLM_UPSTREAM_URL to use a real vLLM.",
                 string.Join(", ", settings.Models.Select(m => m.Id)),
-                simulator.BaseUrl);
+                simulator.BaseUrl,
+                simulator.Options.ToolMarkup);
         }
 
         if (settings.AuthDisabled)

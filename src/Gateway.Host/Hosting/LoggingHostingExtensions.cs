@@ -15,7 +15,8 @@ internal static class LoggingHostingExtensions
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .Enrich.With<AkkaSourceContextEnricher>();
             if (options.ConsoleLogging)
             {
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");

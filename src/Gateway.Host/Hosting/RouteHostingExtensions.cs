@@ -32,12 +32,12 @@ internal static class RouteHostingExtensions
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(AkkaSetup.LivenessTag),
-            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResponseWriter = HealthResponseWriter.WriteLivenessAsync,
         });
         app.MapHealthChecks("/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(AkkaSetup.ReadinessTag),
-            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResponseWriter = HealthResponseWriter.WriteReadinessAsync,
         });
         app.MapInspection();
 

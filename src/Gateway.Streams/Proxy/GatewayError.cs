@@ -71,6 +71,16 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     public static GatewayError ModelNotFound(string model) =>
         new(404, $"The model `{model}` does not exist.", InvalidRequest, "model_not_found", "model");
 
+    /// <summary>An unknown model; the message lists the models the caller may use (<paramref name="usable"/>: only those).</summary>
+    public static GatewayError ModelNotFound(string model, IReadOnlyList<string> usable)
+    {
+        const int MaxListed = 20;
+        var listed = string.Join(", ", usable.Take(MaxListed).Select(m => $"`{m}`"));
+        var rest = usable.Count > MaxListed ? $" and {usable.Count - MaxListed} more" : "";
+        var hint = usable.Count == 0 ? " This API key may not use any model." : $" Models you may use: {listed}{rest}.";
+        return new(404, $"The model `{model}` does not exist.{hint}", InvalidRequest, "model_not_found", "model");
+    }
+
     public static GatewayError RouteNotFound(string method, string path) =>
         new(404, $"Unknown route: {method} {path}.", InvalidRequest, "not_found");
 

@@ -3,8 +3,9 @@ namespace Gateway.Streams.Relay;
 /// <summary>The client side of a relay (the HTTP response body), kept free of ASP.NET types.</summary>
 public interface IClientResponseWriter
 {
-    /// <summary>Writes bytes; completes when the client side can take more (this is the backpressure).</summary>
+    /// <summary>Writes bytes; may only buffer them until the next flush. Completes when the bytes are taken.</summary>
     ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken);
 
+    /// <summary>Sends what was written; completes when the client side can take more (this is the backpressure).</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 }

@@ -19,6 +19,8 @@ public static class StreamingRelay
     // No prefetch between stages: a client that stops reading stops the upstream reads almost at once.
     private static readonly Attributes MinimalBuffers = Attributes.CreateInputBuffer(1, 1);
     private static readonly ReadOnlyMemory<byte> DoneFrame = SseFraming.DoneEvent.ToArray();
+    private static readonly ReadOnlyMemory<byte> DataPrefix = SseFraming.DataPrefix.ToArray();
+    private static readonly ReadOnlyMemory<byte> EventEnd = SseFraming.EventEnd.ToArray();
 
     /// <param name="stripUsageChunk">The gateway, not the client, asked for the usage chunk: read it, don't forward it.</param>
     /// <param name="stop">
@@ -79,14 +81,17 @@ public static class StreamingRelay
         return new RelayOutcome(result, state.Usage, state.Deltas);
     }
 
-    /// <summary>Writes and flushes one event; synchronous when the client side has room (the common case).</summary>
+    /// <summary>
+    /// Writes one event, and flushes after the last event of an upstream read. Synchronous when the client side
+    /// has room (the common case); the frame is written in three pieces, so relaying an event allocates nothing.
+    /// </summary>
     private static ValueTask WriteEventAsync(IClientResponseWriter client, SseEvent e, State state, CancellationToken ct)
     {
-        ReadOnlyMemory<byte> frame;
+        ValueTask write;
         if (e.IsDone)
         {
             state.SawDone = true;
-            frame = DoneFrame;
+            write = client.WriteAsync(DoneFrame, ct);
         }
         else
         {
@@ -100,16 +105,44 @@ public static class StreamingRelay
                 return e.MoreFollows ? ValueTask.CompletedTask : client.FlushAsync(ct);
             }
 
-            frame = SseFraming.Frame(e.Data.Span);
+            write = WriteFrameAsync(client, e.Data, ct);
         }
 
-        var write = client.WriteAsync(frame, ct);
         if (e.MoreFollows)
         {
             return write;
         }
 
         return write.IsCompletedSuccessfully ? client.FlushAsync(ct) : FlushAfterAsync(write, client, ct);
+    }
+
+    /// <summary><c>data: </c>, the payload, <c>\n\n</c>: vLLM's framing.</summary>
+    private static ValueTask WriteFrameAsync(IClientResponseWriter client, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        var prefix = client.WriteAsync(DataPrefix, ct);
+        if (!prefix.IsCompletedSuccessfully)
+        {
+            return WriteFrameRestAsync(prefix, client, payload, ct);
+        }
+
+        var body = client.WriteAsync(payload, ct);
+        if (!body.IsCompletedSuccessfully)
+        {
+            return WriteFrameRestAsync(body, client, ReadOnlyMemory<byte>.Empty, ct);
+        }
+
+        return client.WriteAsync(EventEnd, ct);
+    }
+
+    private static async ValueTask WriteFrameRestAsync(ValueTask pending, IClientResponseWriter client, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        await pending.ConfigureAwait(false);
+        if (!payload.IsEmpty)
+        {
+            await client.WriteAsync(payload, ct).ConfigureAwait(false);
+        }
+
+        await client.WriteAsync(EventEnd, ct).ConfigureAwait(false);
     }
 
     private static async ValueTask FlushAfterAsync(ValueTask write, IClientResponseWriter client, CancellationToken ct)

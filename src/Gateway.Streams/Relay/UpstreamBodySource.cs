@@ -1,3 +1,4 @@
+using System.Buffers;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
 using Akka.Streams;
@@ -34,8 +35,8 @@ internal sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory
     {
         private readonly UpstreamBodySource _stage;
         private readonly Action<ReadCompleted> _onRead;
-        private byte[]? _buffer;
         private Stream? _stream;
+        private CancellationTokenRegistration _closeOnCancel;
 
         public Logic(UpstreamBodySource stage)
             : base(stage.Shape)
@@ -48,10 +49,18 @@ internal sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory
         public override void OnPull() => _ = ReadAsync();
 
         // The response owner disposes the body too (UpstreamResponse.Dispose); this closes it as early as possible.
-        // The read buffer is not pooled: a read may still be in flight when the stage stops.
-        public override void PostStop() => _stream?.Dispose();
+        public override void PostStop()
+        {
+            _closeOnCancel.Dispose();
+            _stream?.Dispose();
+        }
 
-        /// <summary>One read (opening the body first if needed); its outcome re-enters the stage through the async callback.</summary>
+        /// <summary>
+        /// One read (opening the body first if needed); its outcome re-enters the stage through the async callback.
+        /// A zero-byte read waits for data without holding a buffer, so a held, quiet stream costs no read buffer;
+        /// the pooled buffer is rented only while bytes are ready, and each chunk handed on is a fresh array that
+        /// nobody changes afterwards (the framing stage slices its events out of it).
+        /// </summary>
         private async Task ReadAsync()
         {
             try
@@ -59,13 +68,27 @@ internal sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory
                 var token = _stage._response.Token;
                 if (_stream is null)
                 {
-                    var stream = await _stage._response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                    _buffer = new byte[ReadSize];
-                    _stream = stream;
+                    _stream = await _stage._response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+
+                    // A client that leaves (or the deadline) closes the upstream body at once, even while the relay
+                    // is waiting on a client write rather than on a read.
+                    _closeOnCancel = token.UnsafeRegister(static s => ((Stream)s!).Dispose(), _stream);
                 }
 
-                var read = await _stream.ReadAsync(_buffer.AsMemory(), token).ConfigureAwait(false);
-                _onRead(new ReadCompleted(read == 0 ? null : _buffer.AsSpan(0, read).ToArray(), null));
+                await _stream.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+                byte[]? chunk;
+                try
+                {
+                    var read = await _stream.ReadAsync(buffer.AsMemory(0, ReadSize), token).ConfigureAwait(false);
+                    chunk = read == 0 ? null : buffer.AsSpan(0, read).ToArray();
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                _onRead(new ReadCompleted(chunk, null));
             }
             catch (Exception e)
             {

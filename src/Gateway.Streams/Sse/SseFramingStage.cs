@@ -37,7 +37,7 @@ internal sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte
 
         public override void OnPush()
         {
-            _parser.Feed(Grab(_stage._in).Span, _parsed);
+            _parser.Feed(Grab(_stage._in), _parsed);
             for (var i = 0; i < _parsed.Count; i++)
             {
                 var e = _parsed[i];

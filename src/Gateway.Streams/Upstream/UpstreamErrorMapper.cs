@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Gateway.Streams.Proxy;
 
@@ -11,31 +12,48 @@ namespace Gateway.Streams.Upstream;
 internal static class UpstreamErrorMapper
 {
     private const int MaxMessageLength = 1024;
-    private const string Fallback = "Upstream returned an error.";
+    private const int MaxTextBodyLength = 200;
 
+    /// <summary>
+    /// A non-2xx answer. A 4xx keeps vLLM's own message as it is (clients match on it); a 5xx says
+    /// <c>vLLM upstream returned 500: &lt;vLLM's message&gt;</c>. vLLM's message is <c>error.message</c>, a string
+    /// <c>error</c>, the old flat <c>message</c>, FastAPI's <c>detail</c> (an unknown route: <c>Not Found</c>), or a
+    /// short non-JSON body (a proxy's <c>Bad Gateway</c>); an empty body is said to be empty.
+    /// </summary>
     public static GatewayError FromStatus(int status, ReadOnlySpan<byte> body, int? retryAfterSeconds)
     {
+        var (message, param, fromJson) = ReadMessage(body);
         if (status >= 500)
         {
+            var text = message is null ? $"vLLM upstream returned {status} with an empty body." : $"vLLM upstream returned {status}: {message}";
             return status == 503
-                ? GatewayError.UpstreamUnavailable($"vLLM upstream returned {status}", 503, retryAfterSeconds ?? 1)
-                : GatewayError.UpstreamUnavailable($"vLLM upstream returned {status}");
+                ? GatewayError.UpstreamUnavailable(text, 503, retryAfterSeconds ?? 1)
+                : GatewayError.UpstreamUnavailable(text);
         }
 
-        var (message, param) = ReadMessage(body);
-        return GatewayError.UpstreamClientError(status, message, param, retryAfterSeconds);
+        var clientText = message switch
+        {
+            null => $"vLLM upstream returned {status} with an empty body.",
+            _ when fromJson => message,
+            _ => $"vLLM upstream returned {status}: {message}",
+        };
+        return GatewayError.UpstreamClientError(status, clientText, param, retryAfterSeconds);
     }
 
     /// <summary>The request could not be sent to a replica because none was selected.</summary>
     public static GatewayError NoReplicaSelected() =>
         GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1);
 
-    /// <summary>Sending the request or waiting for the response headers failed.</summary>
+    /// <summary>
+    /// Sending the request or waiting for the response headers failed. A failure to connect (refused, no route, name
+    /// resolution, TLS) says "not reachable"; a connection that was made and then dropped before the headers says so.
+    /// </summary>
     public static GatewayError FromDispatchFailure(Exception e, bool clientAborted, TimeSpan requestTimeout) => e switch
     {
         OperationCanceledException when clientAborted => GatewayError.ClientClosed,
         OperationCanceledException => GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."),
-        HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}"),
+        HttpRequestException http when IsConnectFailure(http) => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}"),
+        HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream closed the connection before sending the response headers: {Describe(http)}"),
         _ => GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"),
     };
 
@@ -65,12 +83,43 @@ internal static class UpstreamErrorMapper
         _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
     };
 
-    private static string Describe(HttpRequestException e) =>
-        e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
-
-    /// <summary>Reads <c>error.message</c> (or a string <c>error</c>, or vLLM's old flat <c>message</c>).</summary>
-    private static (string Message, string? Param) ReadMessage(ReadOnlySpan<byte> body)
+    // SocketsHttpHandler reports every failure of its connect step (refused, unreachable, timed out, closed during the
+    // handshake) as ConnectionError with a SocketException inside; a reset after the request went out is an IOException.
+    private static bool IsConnectFailure(HttpRequestException e) => e.HttpRequestError switch
     {
+        HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError => true,
+        HttpRequestError.ConnectionError => e.InnerException is not IOException,
+        _ => false,
+    };
+
+    private static string Describe(HttpRequestException e)
+    {
+        var kind = e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString();
+        var socket = FindSocketError(e);
+        return socket is null ? kind : $"{kind} ({socket})";
+    }
+
+    private static System.Net.Sockets.SocketError? FindSocketError(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>vLLM's message and <c>param</c>; <c>FromJson</c> false when the message is a plain-text body.</summary>
+    private static (string? Message, string? Param, bool FromJson) ReadMessage(ReadOnlySpan<byte> body)
+    {
+        if (body.Trim((byte)' ').IsEmpty)
+        {
+            return (null, null, false);
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -78,7 +127,7 @@ internal static class UpstreamErrorMapper
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (Fallback, null);
+                return (Bound(root.GetRawText()), null, false);
             }
 
             string? message = null;
@@ -87,29 +136,55 @@ internal static class UpstreamErrorMapper
             {
                 if (error.ValueKind == JsonValueKind.Object)
                 {
-                    message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                    param = error.TryGetProperty("param", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                    message = StringOf(error, "message");
+                    param = StringOf(error, "param");
                 }
                 else if (error.ValueKind == JsonValueKind.String)
                 {
                     message = error.GetString();
                 }
             }
-            else if (root.TryGetProperty("message", out var flat) && flat.ValueKind == JsonValueKind.String)
+
+            message ??= StringOf(root, "message");
+            if (!string.IsNullOrWhiteSpace(message))
             {
-                message = flat.GetString();
+                return (message.Length > MaxMessageLength ? message[..MaxMessageLength] : message, param, true);
             }
 
-            if (string.IsNullOrWhiteSpace(message))
+            // FastAPI's own answers (an unknown route: {"detail":"Not Found"}; request validation: a list) are not
+            // vLLM error envelopes: they go out after the status, like a text body.
+            if (root.TryGetProperty("detail", out var detail))
             {
-                return (Fallback, param);
+                return (Bound(detail.ValueKind == JsonValueKind.String ? detail.GetString()! : detail.GetRawText()), param, false);
             }
 
-            return (message.Length > MaxMessageLength ? message[..MaxMessageLength] : message, param);
+            return (Bound(root.GetRawText()), param, false);
         }
         catch (JsonException)
         {
-            return (Fallback, null);
+            return (Bound(Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxTextBodyLength * 4)])), null, false);
         }
+    }
+
+    private static string? StringOf(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A non-JSON body as one short line: control characters become spaces, at most 200 characters.</summary>
+    private static string? Bound(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, MaxTextBodyLength));
+        foreach (var c in text)
+        {
+            if (builder.Length == MaxTextBodyLength)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        var line = builder.ToString().Trim();
+        return line.Length == 0 ? null : line;
     }
 }

@@ -42,7 +42,7 @@ public sealed class GatewayConfigurationTests : IDisposable
         Assert.Equal("selfhost-qwen", model.Id);
         Assert.Equal("selfhost-qwen", model.UpstreamModel);
         Assert.Empty(model.Upstreams);
-        Assert.Equal("none", model.ToolCallParser);
+        Assert.Equal("hermes", model.ToolCallParser); // the embedded simulated model's default
         Assert.Equal(64, model.MaxInFlight);
         Assert.Equal(256, model.MaxQueue);
         Assert.Equal(8192, model.MaxModelLen);
@@ -428,6 +428,29 @@ public sealed class GatewayConfigurationTests : IDisposable
         var settings = _env.Bind(Env(("VLLM_UPSTREAM_URL", url)));
 
         Assert.Equal([expected], Assert.Single(settings.Models).Upstreams);
+    }
+
+    [Theory]
+    [InlineData(null, null, "hermes")]
+    [InlineData("none", null, "none")]
+    [InlineData("mistral", null, "mistral")]
+    [InlineData(null, "http://vllm:8000", "none")]
+    public void Only_the_simulated_model_defaults_to_hermes_and_an_explicit_parser_wins(string? parser, string? upstream, string expected)
+    {
+        var variables = new List<(string Name, string? Value)>();
+        if (parser is not null)
+        {
+            variables.Add(("TOOL_CALL_PARSER", parser));
+        }
+
+        if (upstream is not null)
+        {
+            variables.Add(("VLLM_UPSTREAM_URL", upstream));
+        }
+
+        var settings = _env.Bind(Env([.. variables]));
+
+        Assert.Equal(expected, Assert.Single(settings.Models).ToolCallParser);
     }
 
     [Fact]

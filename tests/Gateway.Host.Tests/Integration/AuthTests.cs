@@ -58,6 +58,22 @@ public sealed class AuthTests : IAsyncLifetime
         await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.Forbidden, "model_not_allowed");
     }
 
+    [Theory]
+    [InlineData("sk-team-a", "The model `gpt-9` does not exist. Models you may use: `test-model`.")]
+    [InlineData("sk-team-b", "The model `gpt-9` does not exist. This API key may not use any model.")]
+    public async Task An_unknown_model_names_only_the_models_the_key_may_use(string token, string message)
+    {
+        using var chat = await _gateway.Client.SendAsync(_gateway.Post("/v1/chat/completions", Chat.Replace("test-model", "gpt-9", StringComparison.Ordinal), token));
+        var error = await ErrorAssert.IsOpenAiErrorAsync(chat, HttpStatusCode.NotFound, "model_not_found");
+        Assert.Equal(message, error.GetProperty("message").GetString());
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/models/gpt-9", UriKind.Relative));
+        get.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        using var one = await _gateway.Client.SendAsync(get);
+        error = await ErrorAssert.IsOpenAiErrorAsync(one, HttpStatusCode.NotFound, "model_not_found");
+        Assert.Equal(message, error.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Probes_need_no_token()
     {
@@ -65,5 +81,7 @@ public sealed class AuthTests : IAsyncLifetime
         using var ready = await _gateway.Client.GetAsync(new Uri("/ready", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"status\":\"healthy\"", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"ready\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -176,8 +176,35 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
     {
         using var response = await _gateway.Client.SendAsync(_gateway.Post(
             "/v1/chat/completions",
-            """{"model":"test-model","messages":[{"role":"user","content":"hi"}],"vllm_sim":{"fail_status":500}}"""));
-        await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
+            """{"model":"test-model","messages":[{"role":"user","content":"hi"}],"vllm_sim":{"fail_status":500,"fail_message":"CUDA out of memory"}}"""));
+        var error = await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
+        Assert.Equal("vLLM upstream returned 500: CUDA out of memory", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("text", 502, "vLLM upstream returned 502: Bad Gateway")]
+    [InlineData("empty", 500, "vLLM upstream returned 500 with an empty body.")]
+    [InlineData("empty", 404, "vLLM upstream returned 404 with an empty body.")]
+    public async Task Upstream_errors_without_a_json_message_still_say_what_vllm_sent(string failBody, int status, string message)
+    {
+        using var response = await _gateway.Client.SendAsync(_gateway.Post(
+            "/v1/chat/completions",
+            $$$"""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"vllm_sim":{"fail_status":{{{status}}},"fail_body":"{{{failBody}}}"}}"""));
+        var body = await response.Content.ReadAsStringAsync();
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal(message, doc.RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_connection_reset_before_the_headers_is_not_called_unreachable()
+    {
+        using var response = await _gateway.Client.SendAsync(_gateway.Post(
+            "/v1/chat/completions",
+            """{"model":"test-model","messages":[{"role":"user","content":"hi"}],"vllm_sim":{"reset_before_headers":true}}"""));
+        var error = await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
+        var message = error.GetProperty("message").GetString()!;
+        Assert.DoesNotContain("not reachable", message, StringComparison.Ordinal);
+        Assert.StartsWith("vLLM upstream closed the connection before sending the response headers", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed class ReadinessTests
 
         using (var response = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""")))
         {
-            await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
+            var error = await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_unavailable");
+            Assert.StartsWith("vLLM upstream not reachable: ConnectionError", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
 
         await Eventually.TrueAsync(() => ProbedAsync(gateway), "the router probed the replica");

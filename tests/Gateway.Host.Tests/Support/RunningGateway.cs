@@ -3,6 +3,8 @@ using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Simulator;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Support;
 
@@ -54,6 +56,25 @@ internal sealed class RunningGateway : IAsyncDisposable
         var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false, Time = time });
         await app.StartAsync();
         return new RunningGateway(app, simulator, settings);
+    }
+
+    /// <summary>
+    /// The gateway as <c>dotnet run --project src/Gateway.Host</c> starts it with nothing configured (the embedded
+    /// simulator and its defaults), on a free loopback port; <paramref name="configuration"/> adds settings.
+    /// </summary>
+    public static async Task<RunningGateway> StartEmbeddedAsync(IReadOnlyDictionary<string, string?>? configuration = null)
+    {
+        var values = new Dictionary<string, string?>();
+        foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var settings = GatewayConfiguration.BindAndValidate(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        settings.Server.Port = 0; // validation wants a real port; the test wants any free one
+        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false });
+        await app.StartAsync();
+        return new RunningGateway(app, app.Services.GetService<SimulatorServer>(), settings);
     }
 
     public async Task WaitUntilReadyAsync()

@@ -113,7 +113,8 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         {
             BeforeWrite = async () =>
             {
-                if (++writes == 5)
+                // An event is written in three pieces (prefix, payload, blank line): leave during the fifth event.
+                if (++writes == 14)
                 {
                     await clientGone.CancelAsync();
                 }

@@ -26,7 +26,7 @@ public class SseEventParserSpec
         var events = new List<SseEvent>();
         foreach (var chunk in chunks)
         {
-            parser.Feed(chunk, events);
+            parser.Feed(new ReadOnlyMemory<byte>(chunk), events);
         }
 
         return events.Select(e => Encoding.UTF8.GetString(e.Data.Span)).ToList();
@@ -108,5 +108,31 @@ public class SseEventParserSpec
     public void Frames_events_the_way_vllm_does()
     {
         Assert.Equal("data: {\"a\":1}\n\n", Encoding.UTF8.GetString(SseFraming.Frame("{\"a\":1}"u8)));
+    }
+
+    [Fact]
+    public void Hands_out_an_event_whole_in_one_chunk_as_a_slice_of_it_and_copies_a_split_one()
+    {
+        var parser = new SseEventParser();
+        var events = new List<SseEvent>();
+        var first = Encoding.UTF8.GetBytes("data: {\"a\":1}\n\ndata: {\"b\"");
+        var second = Encoding.UTF8.GetBytes(":2}\n\n");
+
+        parser.Feed(new ReadOnlyMemory<byte>(first), events);
+        parser.Feed(new ReadOnlyMemory<byte>(second), events);
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(events[0].Data, out var whole));
+        Assert.Same(first, whole.Array);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(events[1].Data, out var split));
+        Assert.NotSame(first, split.Array);
+        Assert.NotSame(second, split.Array);
+        Assert.Equal("{\"b\":2}", Encoding.UTF8.GetString(events[1].Data.Span));
+    }
+
+    [Fact]
+    public void Rejects_an_oversized_event_that_lies_whole_in_one_chunk()
+    {
+        var parser = new SseEventParser(maxEventBytes: 16);
+        Assert.Throws<SseProtocolException>(() => parser.Feed(new ReadOnlyMemory<byte>("data: 0123456789abcdefghij\n\n"u8.ToArray()), []));
     }
 }

@@ -1,6 +1,6 @@
 namespace Gateway.Streams.Tests.Support;
 
-/// <summary>A read-only stream that hands out the given chunks one read at a time, then ends or fails.</summary>
+/// <summary>A read-only stream that hands out the given chunks one read at a time, then ends or fails. Zero-byte reads return at once.</summary>
 public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtEnd = null) : Stream
 {
     private readonly IEnumerator<byte[]> _chunks = chunks.GetEnumerator();
@@ -24,6 +24,12 @@ public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtE
     {
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read waits for data without taking any (as the network streams do); not counted.
+            return 0;
+        }
+
         Interlocked.Increment(ref _reads);
         if (!_chunks.MoveNext())
         {

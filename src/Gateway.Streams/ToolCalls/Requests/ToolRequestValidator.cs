@@ -58,9 +58,11 @@ internal static class ToolRequestValidator
         if (hasTools && IsNoParser(parserName) && !upstreamParsesTools)
         {
             return new ToolValidationError(
-                $"Model '{modelId}' cannot serve tool-using requests: it has no tool-call parser (toolCallParser is none) "
-                + "and its upstream does not parse tool calls. Configure toolCallParser (hermes, llama3_json, mistral, "
-                + "pythonic, qwen3_coder, deepseek_v3, granite or auto) or enable vLLM's --enable-auto-tool-choice (upstreamParsesTools).",
+                $"Model '{modelId}' cannot serve tool-using requests: it has no tool-call parser and its upstream does not "
+                + "parse tool calls. Either give the gateway a parser for the model's family: set the environment variable "
+                + "TOOL_CALL_PARSER (single-model setup) or the model's config key toolCallParser to hermes, llama3_json, "
+                + "mistral, pythonic, qwen3_coder, deepseek_v3, granite or auto; or start vLLM with --enable-auto-tool-choice "
+                + "--tool-call-parser <family> and set the model's upstreamParsesTools to true.",
                 ModelDoesNotSupportTools,
                 "tools");
         }

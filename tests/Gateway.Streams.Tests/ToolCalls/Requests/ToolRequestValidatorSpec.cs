@@ -102,6 +102,9 @@ public sealed class ToolRequestValidatorSpec
         Assert.Equal("tools", error.Param);
         Assert.StartsWith("Model 'llama-8b' cannot serve tool-using requests", error.Message, StringComparison.Ordinal);
         Assert.Contains("--enable-auto-tool-choice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TOOL_CALL_PARSER", error.Message, StringComparison.Ordinal);
+        Assert.Contains("toolCallParser", error.Message, StringComparison.Ordinal);
+        Assert.Contains("upstreamParsesTools", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
