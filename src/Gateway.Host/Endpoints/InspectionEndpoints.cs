@@ -19,9 +19,9 @@ internal static class InspectionEndpoints
 
     public static void MapInspection(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/models", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, ApiKeyAuthenticator auth, CancellationToken ct) =>
+        app.MapGet("/admin/models", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, PublishedApiKeys keys, CancellationToken ct) =>
         {
-            if (Refused(context, auth))
+            if (Refused(context, keys))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, context.Request.Path));
                 return;
@@ -31,9 +31,9 @@ internal static class InspectionEndpoints
             await context.Response.WriteAsJsonAsync(statuses.Models, InspectionJson.Options, ct);
         });
 
-        app.MapGet("/health/actors", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, ApiKeyAuthenticator auth, RequestActivity activity, CancellationToken ct) =>
+        app.MapGet("/health/actors", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, PublishedApiKeys keys, RequestActivity activity, CancellationToken ct) =>
         {
-            if (Refused(context, auth))
+            if (Refused(context, keys))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, context.Request.Path));
                 return;
@@ -56,6 +56,7 @@ internal static class InspectionEndpoints
     }
 
     /// <summary>With auth off (allowed on a loopback bind only), only loopback callers may look.</summary>
-    private static bool Refused(HttpContext context, ApiKeyAuthenticator auth) =>
-        !auth.Enabled && context.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip);
+    private static bool Refused(HttpContext context, PublishedApiKeys keys) =>
+        !keys.Current.Enabled && context.Connection.RemoteIpAddress is { } ip
+        && !IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
 }
