@@ -70,6 +70,7 @@ internal sealed class UsageEndpoint(GatewayRuntime runtime)
         UsageOutcome.ClientAborted => "client_aborted",
         UsageOutcome.UpstreamError => "upstream_error",
         UsageOutcome.RateLimited => "rate_limited",
+        UsageOutcome.GatewayStopped => "gateway_stopped",
         _ => "rejected",
     };
 

@@ -46,11 +46,17 @@ internal static class UsageRecording
     {
         RelayResult.Completed => UsageOutcome.Completed,
         RelayResult.ClientAborted => UsageOutcome.ClientAborted,
-        RelayResult.UpstreamTruncated or RelayResult.UpstreamTimedOut or RelayResult.UpstreamFailed => UsageOutcome.UpstreamError,
+        RelayResult.GatewayStopped => UsageOutcome.GatewayStopped,
+        RelayResult.UpstreamTruncated or RelayResult.UpstreamTimedOut or RelayResult.UpstreamFailed
+            or RelayResult.UpstreamIdleTimedOut or RelayResult.UpstreamTtftTimedOut => UsageOutcome.UpstreamError,
         _ when context.RequestAborted.IsCancellationRequested => UsageOutcome.ClientAborted,
-        _ when facts.ErrorCode is "upstream_unavailable" or "upstream_timeout" => UsageOutcome.UpstreamError,
+        _ when facts.ErrorCode is { } code && IsUpstreamFailure(code) => UsageOutcome.UpstreamError,
         _ when facts.ErrorCode is "rate_limit_exceeded" => UsageOutcome.RateLimited,
         _ when facts.ErrorCode is not null => UsageOutcome.Rejected,
         _ => UsageOutcome.Completed,
     };
+
+    /// <summary>The upstream failed or timed out (a queue timeout is the gateway's own shedding, counted as rejected).</summary>
+    private static bool IsUpstreamFailure(string code) =>
+        code is "upstream_unavailable" or "upstream_timeout" or "upstream_connect_timeout" or "upstream_ttft_timeout" or "upstream_idle_timeout";
 }

@@ -15,6 +15,9 @@ public enum UsageOutcome
     /// <summary>Refused by a per-key limit (429).</summary>
     RateLimited,
 
-    /// <summary>Refused by the gateway or vLLM for another reason (shed, breaker open, a 4xx from vLLM).</summary>
+    /// <summary>Refused by the gateway or vLLM for another reason (shed, queue timeout, shutting down, a 4xx from vLLM).</summary>
     Rejected,
+
+    /// <summary>A stream the gateway ended itself because the shutdown drain timed out (counted for what was generated).</summary>
+    GatewayStopped,
 }

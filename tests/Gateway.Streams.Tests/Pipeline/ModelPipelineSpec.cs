@@ -87,6 +87,60 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_queued_request_that_times_out_gives_its_place_back_at_once_and_is_never_sent()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = FakeUpstreamHandler.Held(release);
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 1), handler);
+        var first = Requests.Chat();
+        Assert.True(pipeline.TryEnqueue(first));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+        var queued = Requests.Chat();
+        Assert.True(pipeline.TryEnqueue(queued));
+        Assert.False(pipeline.TryEnqueue(Requests.Chat()));
+
+        Assert.True(queued.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1)));
+
+        // Withdrawn on the expiry itself, not when a slot frees.
+        Assert.Equal(0, pipeline.Queued);
+        Assert.Equal("queue_timeout", Assert.IsType<ProxyOutcome.Rejected>(queued.Outcome.Result).Error.Code);
+        var next = Requests.Chat();
+        Assert.True(pipeline.TryEnqueue(next));
+
+        release.SetResult();
+        ((ProxyOutcome.Responded)await first.Outcome.WaitAsync(Wait)).Response.Dispose();
+        first.Release();
+        ((ProxyOutcome.Responded)await next.Outcome.WaitAsync(Wait)).Response.Dispose();
+        next.Release();
+        Assert.DoesNotContain(handler.Received, r => r.RequestId == queued.RequestId);
+    }
+
+    [Fact]
+    public async Task Draining_refuses_new_requests_serves_the_queued_ones_then_completes()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = FakeUpstreamHandler.Held(release);
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 4), handler);
+        var admitted = Enumerable.Range(0, 3).Select(_ => Requests.Chat()).ToList();
+        admitted.ForEach(r => Assert.True(pipeline.TryEnqueue(r)));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+
+        pipeline.Drain();
+
+        Assert.False(pipeline.IsOpen);
+        Assert.False(pipeline.TryEnqueue(Requests.Chat()));
+        release.SetResult();
+        foreach (var request in admitted)
+        {
+            ((ProxyOutcome.Responded)await request.Outcome.WaitAsync(Wait)).Response.Dispose();
+            request.Release();
+        }
+
+        await pipeline.Completion.WaitAsync(Wait);
+        Assert.Equal(3, handler.Received.Count);
+    }
+
+    [Fact]
     public async Task The_next_free_slot_goes_to_the_key_with_the_least_service()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

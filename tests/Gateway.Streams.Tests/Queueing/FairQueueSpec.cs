@@ -87,6 +87,55 @@ public class FairQueueSpec
     }
 
     [Fact]
+    public void A_request_that_times_out_in_the_queue_leaves_it_at_once_and_its_place_is_free()
+    {
+        var queue = new FairQueue(2, 2);
+        var expires = Requests.Chat();
+        var stays = Requests.Chat();
+        queue.Enqueue(expires);
+        queue.Enqueue(stays);
+        Assert.Equal(EnqueueResult.QueueFull, queue.Enqueue(Requests.Chat()));
+
+        Assert.True(expires.TryExpireInQueue(GatewayError.QueueTimeout("waited too long", 1)));
+
+        Assert.Equal(1, queue.Count);
+        Assert.Equal("queue_timeout", Assert.IsType<ProxyOutcome.Rejected>(expires.Outcome.Result).Error.Code);
+        Assert.True(expires.Finished.IsCompleted);
+        Assert.Equal(EnqueueResult.Enqueued, queue.Enqueue(Requests.Chat()));
+        Assert.Same(stays, Next(queue));
+    }
+
+    [Fact]
+    public void A_request_that_left_the_queue_is_not_withdrawn_again_when_it_times_out()
+    {
+        var queue = new FairQueue(2, 2);
+        var first = Requests.Chat();
+        var second = Requests.Chat();
+        queue.Enqueue(first);
+        queue.Enqueue(second);
+        Assert.Same(first, Next(queue));
+
+        // Dequeued but not yet dispatched: it is answered, and the one still waiting keeps its place.
+        Assert.True(first.TryExpireInQueue(GatewayError.QueueTimeout("waited too long", 1)));
+        Assert.Equal(1, queue.Count);
+        Assert.Same(second, Next(queue));
+    }
+
+    [Fact]
+    public void Completing_refuses_new_requests_but_serves_the_waiting_ones()
+    {
+        var queue = new FairQueue(10, 10);
+        var waiting = Requests.Chat();
+        queue.Enqueue(waiting);
+        queue.Complete();
+
+        Assert.Equal(EnqueueResult.Closed, queue.Enqueue(Requests.Chat()));
+        Assert.True(queue.IsClosed);
+        Assert.Same(waiting, Next(queue));
+        Assert.Null(Next(queue));
+    }
+
+    [Fact]
     public void Closing_returns_the_waiting_requests_and_refuses_new_ones()
     {
         var queue = new FairQueue(10, 10);
