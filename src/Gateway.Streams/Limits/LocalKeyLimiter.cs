@@ -44,11 +44,14 @@ public sealed class LocalKeyLimiter : IKeyLimiter
     }
 
     /// <summary>Requests of <paramref name="key"/> holding a concurrency slot now (0 for an unknown key).</summary>
-    public int InFlight(string key)
+    public int InFlight(string key) => Inspect(key).InFlight;
+
+    /// <summary>What <paramref name="key"/> holds now: leases not yet completed and the tokens they still reserve.</summary>
+    public KeyHold Inspect(string key)
     {
         lock (_gate)
         {
-            return _keys.TryGetValue(key, out var node) ? node.Value.InFlight : 0;
+            return _keys.TryGetValue(key, out var node) ? new KeyHold(node.Value.InFlight, node.Value.ReservedTokens) : KeyHold.None;
         }
     }
 
@@ -93,6 +96,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
             var reserved = state.Tokens is null ? 0 : reserveTokens;
             state.Tokens?.Take(reserved);
             state.InFlight++;
+            state.ReservedTokens += reserved;
             var lease = new KeyLease(key, reserved, (l, used) => Complete(state, l, used));
             return new LimitDecision(lease, null, TimeSpan.Zero, Headers(state));
         }
@@ -103,6 +107,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
         lock (_gate)
         {
             state.InFlight = Math.Max(0, state.InFlight - 1);
+            state.ReservedTokens = Math.Max(0, state.ReservedTokens - lease.ReservedTokens);
             if (state.Tokens is { } tokens)
             {
                 tokens.Refill(_time.GetTimestamp(), _time);
@@ -185,6 +190,8 @@ public sealed class LocalKeyLimiter : IKeyLimiter
         public TokenBucket? Tokens { get; private set; }
 
         public int InFlight { get; set; }
+
+        public long ReservedTokens { get; set; }
 
         public void Configure(KeyLimits limits, long now)
         {
