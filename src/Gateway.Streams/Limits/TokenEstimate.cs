@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Gateway.Streams.Limits;
@@ -5,13 +6,15 @@ namespace Gateway.Streams.Limits;
 /// <summary>
 /// What a request reserves against its key's tokens-per-minute limit before it is sent: an estimate of its prompt
 /// tokens plus its output budget. The prompt estimate counts the characters of the text the model reads
-/// (<c>messages[].content</c> and text parts, <c>prompt</c>, <c>input</c>, <c>instructions</c>) at
-/// <see cref="CharsPerToken"/> characters per token plus <see cref="TokensPerMessage"/> per chat message for the
-/// template; token-id prompts count one token per id. English prose runs at ~4 characters per token with the
-/// common BPE vocabularies; code, JSON and non-Latin scripts run denser (2–3), so the estimate can be low by up to
-/// ~2× there and high for long runs of whitespace. It only sizes the reservation: the key is charged its real usage
-/// when the response ends. The output budget is <c>max_completion_tokens</c>, else <c>max_tokens</c>, else
-/// <c>max_output_tokens</c>, else what vLLM would allow: the model's context length minus the prompt.
+/// (<c>messages[].content</c> and text parts, <c>prompt</c>, <c>input</c>, <c>instructions</c>, and the JSON of
+/// <c>tools</c>, which the chat template renders into the prompt) at <see cref="CharsPerToken"/> characters per token
+/// plus <see cref="TokensPerMessage"/> per chat message for the template; token-id prompts count one token per id.
+/// English prose runs at ~4 characters per token with the common BPE vocabularies; code and JSON run denser (2–3),
+/// Chinese or Japanese ~1–1.5, so the estimate can be low by 1.5–3× there, and high for long runs of whitespace or
+/// repeated characters. Images and audio parts are not counted. It only sizes the reservation and the fair queue's
+/// first charge: the key is charged its real usage when the response ends. The output budget is
+/// <c>max_completion_tokens</c>, else <c>max_tokens</c>, else <c>max_output_tokens</c>, else what vLLM would allow:
+/// the model's context length minus the prompt.
 /// </summary>
 public static class TokenEstimate
 {
@@ -45,6 +48,12 @@ public static class TokenEstimate
             {
                 chars += TextLength(value, ref tokens);
             }
+        }
+
+        if (body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            // The chat template renders the tool definitions into the prompt: count their JSON as text.
+            chars += JsonMarshal.GetRawUtf8Value(tools).Length;
         }
 
         return (int)Math.Min(int.MaxValue, tokens + ((chars + CharsPerToken - 1) / CharsPerToken));

@@ -15,6 +15,14 @@ public class TokenEstimateSpec
     }
 
     [Fact]
+    public void Tool_definitions_count_as_prompt_text()
+    {
+        var tools = """[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]""";
+        var body = Json($$"""{"messages":[{"role":"user","content":"abcd"}],"tools":{{tools}}}""");
+        Assert.Equal(4 + 1 + ((tools.Length + 3) / 4), TokenEstimate.Prompt(body));
+    }
+
+    [Fact]
     public void Completions_count_strings_and_token_ids()
     {
         Assert.Equal(2, TokenEstimate.Prompt(Json("""{"prompt":"abcdefg"}""")));
