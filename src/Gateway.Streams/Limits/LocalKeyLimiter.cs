@@ -16,6 +16,8 @@ public sealed class LocalKeyLimiter : IKeyLimiter
 
     private const int SweepBudget = 8;
 
+    private static readonly KeyConsumption NoConsumption = new(0, 0);
+
     private readonly object _gate = new();
     private readonly Dictionary<string, LinkedListNode<KeyState>> _keys = new(StringComparer.Ordinal);
     private readonly LinkedList<KeyState> _lru = new();
@@ -97,6 +99,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
             state.Tokens?.Take(reserved);
             state.InFlight++;
             state.ReservedTokens += reserved;
+            state.AdmittedRequests++;
             var lease = new KeyLease(key, reserved, (l, used) => Complete(state, l, used));
             return new LimitDecision(lease, null, TimeSpan.Zero, Headers(state));
         }
@@ -108,6 +111,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
         {
             state.InFlight = Math.Max(0, state.InFlight - 1);
             state.ReservedTokens = Math.Max(0, state.ReservedTokens - lease.ReservedTokens);
+            state.ChargedTokens += Math.Max(0, usedTokens ?? 0);
             if (state.Tokens is { } tokens)
             {
                 tokens.Refill(_time.GetTimestamp(), _time);
@@ -120,6 +124,44 @@ public sealed class LocalKeyLimiter : IKeyLimiter
                 {
                     tokens.Take(-refund);
                 }
+            }
+        }
+    }
+
+    public LimiterSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            return new LimiterSnapshot(_keys.ToDictionary(
+                kv => kv.Key, kv => new KeyConsumption(kv.Value.Value.AdmittedRequests, kv.Value.Value.ChargedTokens), StringComparer.Ordinal));
+        }
+    }
+
+    public void Absorb(string node, LimiterSnapshot peer)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(peer);
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            // Every key this node tracks (it knows their limits); one the peer does not list has consumed nothing there.
+            foreach (var entry in _lru)
+            {
+                var state = entry;
+                var consumption = peer.Keys.TryGetValue(state.Key, out var listed) ? listed : NoConsumption;
+                var seen = state.PeersSeen.TryGetValue(node, out var last) ? last : null;
+                state.PeersSeen[node] = consumption;
+                if (seen is null)
+                {
+                    continue;
+                }
+
+                var requests = consumption.Requests >= seen.Requests ? consumption.Requests - seen.Requests : consumption.Requests;
+                var tokens = consumption.Tokens >= seen.Tokens ? consumption.Tokens - seen.Tokens : consumption.Tokens;
+                state.Requests?.Refill(now, _time);
+                state.Requests?.Take(requests);
+                state.Tokens?.Refill(now, _time);
+                state.Tokens?.Take(tokens);
             }
         }
     }
@@ -192,6 +234,15 @@ public sealed class LocalKeyLimiter : IKeyLimiter
         public int InFlight { get; set; }
 
         public long ReservedTokens { get; set; }
+
+        /// <summary>Requests admitted here since the key was first tracked (grows only; gossiped to peers).</summary>
+        public long AdmittedRequests { get; set; }
+
+        /// <summary>Tokens charged here (settled usage) since the key was first tracked (grows only; gossiped to peers).</summary>
+        public long ChargedTokens { get; set; }
+
+        /// <summary>The last consumption absorbed from each peer node for this key.</summary>
+        public Dictionary<string, KeyConsumption> PeersSeen { get; } = new(StringComparer.Ordinal);
 
         public void Configure(KeyLimits limits, long now)
         {
