@@ -28,8 +28,8 @@ public sealed class KeyLeaseEndingsTests
         await using var gateway = await RunningGateway.StartAsync(s =>
         {
             s.Auth.Keys.Add(new ApiKeySettings { Key = Key, Name = "lease", TokensPerMinute = 1_000_000, MaxConcurrent = 10 });
-            s.Upstream.QueueTimeoutSeconds = 1;
-            s.Upstream.TtftTimeoutSeconds = 1;
+            s.Upstream.QueueTimeoutSeconds = 3; // long enough to shed a request while two wait, even on a loaded machine
+            s.Upstream.TtftTimeoutSeconds = 2;
             s.Upstream.MaxRetries = 0;
             s.Models[0].MaxInFlight = 1;
             s.Models[0].MaxQueue = 2;
@@ -54,14 +54,14 @@ public sealed class KeyLeaseEndingsTests
 
         await ReleasedAsync("upstream error");
 
-        using (var slow = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat("""{"hang_ms":3000}"""), Key)))
+        using (var slow = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat("""{"hang_ms":6000}"""), Key)))
         {
             await ErrorAssert.IsOpenAiErrorAsync(slow, HttpStatusCode.GatewayTimeout, "upstream_ttft_timeout");
         }
 
         await ReleasedAsync("time-to-first-token timeout");
 
-        using (var slowStream = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat("""{"ttft_ms":3000}""", stream: true), Key)))
+        using (var slowStream = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat("""{"ttft_ms":6000}""", stream: true), Key)))
         {
             await ErrorAssert.IsOpenAiErrorAsync(slowStream, HttpStatusCode.GatewayTimeout, "upstream_ttft_timeout");
         }
@@ -70,7 +70,7 @@ public sealed class KeyLeaseEndingsTests
 
         // A long stream holds the one slot; two requests wait; a third is shed; one waiting client leaves, the other times out.
         var holder = await gateway.Client.SendAsync(
-            gateway.Post("/v1/chat/completions", Chat("""{"itl_ms":200}""", stream: true, maxTokens: 40), Key), HttpCompletionOption.ResponseHeadersRead);
+            gateway.Post("/v1/chat/completions", Chat("""{"itl_ms":200}""", stream: true, maxTokens: 100), Key), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, holder.StatusCode);
         using var leaving = new CancellationTokenSource();
         var leaves = gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat("{}"), Key), leaving.Token);
