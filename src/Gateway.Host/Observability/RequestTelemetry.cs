@@ -44,7 +44,7 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
             Status = status,
             Seconds = elapsed.TotalSeconds,
             Outcome = outcome,
-            Model = request?.ModelId,
+            Model = request?.ModelId ?? facts.ModelId,
             Operation = request is null ? "chat" : GatewayTracing.OperationName(request.Path),
             Replica = request?.Endpoint?.Label,
             Key = facts.KeyName,

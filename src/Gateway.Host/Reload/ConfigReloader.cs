@@ -129,7 +129,7 @@ internal sealed class ConfigReloader : IDisposable
         }
 
         _redactor?.Remember(SecretRedactor.SecretsOf(settings.Auth)); // before the keys can be used (and logged)
-        _runtime.Keys.Publish(GatewayRuntime.BuildKeys(settings.Auth));
+        _runtime.Keys.Publish(GatewayRuntime.BuildKeys(settings.Auth, _runtime.Settings.RateLimit));
         _current = settings;
 
         if (restart.Count > 0)

@@ -18,9 +18,6 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
-    /// <summary>The clock the deadlines run on; the pipeline stamps queue times with it too.</summary>
-    internal TimeProvider Time => _time;
-
     /// <summary>Dispatches and returns a task that completes when the request's in-flight slot may be reused.</summary>
     public Task<Done> DispatchAsync(ProxyRequest request)
     {
@@ -28,8 +25,6 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         {
             return request.Finished; // answered while it waited (queue timeout)
         }
-
-        request.DequeuedAt = _time.GetTimestamp();
 
         if (request.Endpoint is null)
         {

@@ -23,7 +23,7 @@ public sealed class AccessLogLineTests
             context =>
             {
                 var facts = GatewayRequestFeature.Of(context);
-                facts.Identity = new ApiKeyIdentity("team-a", new HashSet<string>());
+                facts.Identity = new ApiKeyIdentity("team-a", new HashSet<string>(), Gateway.Streams.Limits.KeyLimits.Unlimited);
                 facts.Model = "test-model";
                 var request = new ProxyRequest
                 {
