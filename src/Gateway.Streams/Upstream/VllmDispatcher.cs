@@ -106,8 +106,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Breaker.RecordFailure();
                 var contentType = response.Content.Headers.ContentType?.ToString();
                 response.Dispose();
-                request.Reject(UpstreamErrorMapper.NotAnEventStream(contentType));
-                return;
+                return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
             if (status is >= 200 and < 300)
