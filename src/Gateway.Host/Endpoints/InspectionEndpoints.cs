@@ -19,9 +19,9 @@ internal static class InspectionEndpoints
 
     public static void MapInspection(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/models", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, ApiKeyAuthenticator auth, CancellationToken ct) =>
+        app.MapGet("/admin/models", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, PublishedApiKeys keys, CancellationToken ct) =>
         {
-            if (Refused(context, auth))
+            if (Refused(context, keys.Current))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, context.Request.Path));
                 return;
@@ -31,9 +31,9 @@ internal static class InspectionEndpoints
             await context.Response.WriteAsJsonAsync(statuses.Models, InspectionJson.Options, ct);
         });
 
-        app.MapGet("/health/actors", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, ApiKeyAuthenticator auth, RequestActivity activity, CancellationToken ct) =>
+        app.MapGet("/health/actors", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, PublishedApiKeys keys, RequestActivity activity, CancellationToken ct) =>
         {
-            if (Refused(context, auth))
+            if (Refused(context, keys.Current))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, context.Request.Path));
                 return;
