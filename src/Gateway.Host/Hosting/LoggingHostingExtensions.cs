@@ -1,12 +1,15 @@
 using Gateway.Host.Configuration;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 
 namespace Gateway.Host.Hosting;
 
 /// <summary>Serilog as the only logging provider (Akka's events reach it through the logger factory).</summary>
 internal static class LoggingHostingExtensions
 {
+    private const string OutputTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
@@ -17,9 +20,14 @@ internal static class LoggingHostingExtensions
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<AkkaSourceContextEnricher>();
-            if (options.ConsoleLogging)
+            if (options.ConsoleLogging && Console.IsOutputRedirected)
             {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                // A file or a pipe: queued and written in batches, off the request path.
+                logger.WriteTo.Sink(new BufferedConsoleSink(new MessageTemplateTextFormatter(OutputTemplate), Console.OpenStandardOutput()));
+            }
+            else if (options.ConsoleLogging)
+            {
+                logger.WriteTo.Console(outputTemplate: OutputTemplate);
             }
 
             if (options.LogSink is not null)
