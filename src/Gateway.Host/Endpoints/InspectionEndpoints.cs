@@ -21,7 +21,7 @@ internal static class InspectionEndpoints
     {
         app.MapGet("/admin/models", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, PublishedApiKeys keys, CancellationToken ct) =>
         {
-            if (Refused(context, keys.Current))
+            if (Refused(context, keys))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, context.Request.Path));
                 return;
@@ -33,7 +33,7 @@ internal static class InspectionEndpoints
 
         app.MapGet("/health/actors", async (HttpContext context, IRequiredActor<ModelRegistryActor> registry, PublishedApiKeys keys, RequestActivity activity, CancellationToken ct) =>
         {
-            if (Refused(context, keys.Current))
+            if (Refused(context, keys))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.RouteNotFound(context.Request.Method, context.Request.Path));
                 return;
@@ -56,6 +56,7 @@ internal static class InspectionEndpoints
     }
 
     /// <summary>With auth off (allowed on a loopback bind only), only loopback callers may look.</summary>
-    private static bool Refused(HttpContext context, ApiKeyAuthenticator auth) =>
-        !auth.Enabled && context.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip);
+    private static bool Refused(HttpContext context, PublishedApiKeys keys) =>
+        !keys.Current.Enabled && context.Connection.RemoteIpAddress is { } ip
+        && !IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
 }

@@ -103,9 +103,9 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
             {
                 // A stream answered with a whole JSON body (or anything else): nothing the client could read as SSE.
-                endpoint.Breaker.RecordFailure();
                 var contentType = response.Content.Headers.ContentType?.ToString();
                 response.Dispose();
+                endpoint.RecordGatewayFailure($"{endpoint.Label} answered a stream with {contentType ?? "no content type"}");
                 return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
