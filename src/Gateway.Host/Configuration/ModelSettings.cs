@@ -39,6 +39,9 @@ internal sealed class ModelSettings
     /// <summary>Requests waiting beyond <see cref="MaxInFlight"/> before new ones are shed (&gt;= 0).</summary>
     public int MaxQueue { get; set; } = 256;
 
+    /// <summary>Requests one key may have waiting (&gt;= 0); 0 = half of <see cref="MaxQueue"/> (at least 1), so no key fills the queue.</summary>
+    public int MaxQueuePerKey { get; set; }
+
     /// <summary>Context length, prompt plus output, in tokens (&gt; 0).</summary>
     public int MaxModelLen { get; set; } = 8192;
 }

@@ -26,6 +26,9 @@ internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripU
 
     public TokenUsage? Usage { get; private set; }
 
+    /// <summary>Generated deltas received from the upstream (what a stream cut short is charged for without a usage chunk).</summary>
+    public int Deltas { get; private set; }
+
     /// <summary>Writes one event; flushes when <see cref="SseEvent.MoreFollows"/> is false (the last event of a read).</summary>
     public ValueTask WriteAsync(SseEvent e)
     {
@@ -40,6 +43,7 @@ internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripU
             SawError |= e.IsError;
             var (usage, usageOnly) = TokenUsage.InspectChunk(e.Data.Span);
             Usage = usage ?? Usage;
+            Deltas += TokenUsage.CountsAsDelta(e.Data.Span) ? 1 : 0;
             if (usageOnly && stripUsageChunk)
             {
                 // Not forwarded, but it may end a read whose earlier events still wait for their flush.

@@ -58,7 +58,7 @@ public static class StreamingRelay
         }
         catch (Exception) when (response.ClientAborted)
         {
-            return new RelayOutcome(RelayResult.ClientAborted, writer.Usage);
+            return new RelayOutcome(RelayResult.ClientAborted, writer.Usage, writer.Deltas);
         }
         catch (Exception) when (response.TimedOut)
         {
@@ -87,7 +87,7 @@ public static class StreamingRelay
         if (!writer.Written && timeouts is { DeferHeaders: true })
         {
             // Nothing reached the client yet, not even the headers: the caller answers with a real status.
-            return new RelayOutcome(result, writer.Usage) { FailedBeforeFirstByte = UpstreamErrorMapper.FromStreamResult(result) };
+            return new RelayOutcome(result, writer.Usage, writer.Deltas) { FailedBeforeFirstByte = UpstreamErrorMapper.FromStreamResult(result) };
         }
 
         if (!writer.SawDone)
@@ -98,7 +98,7 @@ public static class StreamingRelay
             await writer.FinishInBandAsync(error).ConfigureAwait(false);
         }
 
-        return new RelayOutcome(result, writer.Usage);
+        return new RelayOutcome(result, writer.Usage, writer.Deltas);
     }
 
     /// <summary>The per-stream graph for a transformed stream; completes when the stream has ended (or fails with it).</summary>

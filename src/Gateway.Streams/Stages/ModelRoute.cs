@@ -32,6 +32,12 @@ public sealed record ModelRoute
     /// <summary>Requests that may wait for a slot before new ones are shed with 503.</summary>
     public int MaxQueue { get; init; } = 256;
 
+    /// <summary>Requests one key may have waiting in this model's queue, so no key fills the whole queue.</summary>
+    public int MaxQueuePerKey { get; init; } = 128;
+
+    /// <summary>Context length (prompt plus output) in tokens: the output budget of a request that states none.</summary>
+    public int MaxModelLen { get; init; } = 8192;
+
     public bool RenamesModel => !string.Equals(ModelId, UpstreamModel, StringComparison.Ordinal);
 
     /// <summary>The family actually used: <c>auto</c> resolved against the upstream model name.</summary>
