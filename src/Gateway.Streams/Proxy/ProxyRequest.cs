@@ -165,8 +165,14 @@ public sealed class ProxyRequest
         if (Interlocked.Exchange(ref _finishedOnce, 1) == 0)
         {
             // Settle first, then free the slot (Finished's continuations run inline: the pipeline pulls the next request).
-            OnFinished?.Invoke(this);
-            _finished.TrySetResult(Done.Instance);
+            try
+            {
+                OnFinished?.Invoke(this);
+            }
+            finally
+            {
+                _finished.TrySetResult(Done.Instance);
+            }
         }
 
         if (Interlocked.Exchange(ref _bodyDisposed, 1) == 0)
