@@ -3,7 +3,9 @@ using Gateway.Host.Observability;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace Gateway.Host.Hosting;
 
@@ -13,6 +15,8 @@ namespace Gateway.Host.Hosting;
 /// </summary>
 internal static class LoggingHostingExtensions
 {
+    private const string OutputTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
@@ -29,13 +33,19 @@ internal static class LoggingHostingExtensions
             {
                 if (options.ConsoleLogging)
                 {
-                    if (settings.JsonLogs)
+                    ITextFormatter formatter = settings.JsonLogs ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(OutputTemplate);
+                    if (Console.IsOutputRedirected)
                     {
-                        sinks.Console(new RenderedCompactJsonFormatter());
+                        // A file or a pipe: queued and written in batches, off the request path.
+                        sinks.Sink(new BufferedConsoleSink(formatter, Console.OpenStandardOutput()));
+                    }
+                    else if (settings.JsonLogs)
+                    {
+                        sinks.Console(formatter);
                     }
                     else
                     {
-                        sinks.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                        sinks.Console(outputTemplate: OutputTemplate);
                     }
                 }
 
