@@ -171,7 +171,8 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
         switch (changed.State)
         {
             case CircuitState.Open:
-                _ejectionReason ??= _lastFailure ?? "gateway failures";
+                // The breaker's change can arrive before the failure's own message: the endpoint already holds its reason.
+                _ejectionReason ??= _endpoint.LastGatewayFailure ?? _lastFailure ?? "gateway failures";
                 var ejectedFor = _endpoint.Breaker.EjectedFor ?? TimeSpan.Zero;
                 _log.Warning(
                     "Replica {Upstream} of {Model} ejected for {Seconds:0.#} s (ejection {Ejections} in a row): {Reason}",

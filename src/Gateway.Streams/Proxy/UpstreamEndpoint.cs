@@ -15,6 +15,7 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     private long _requestFailures;
     private long _retries;
     private ReplicaSnapshot _snapshot = ReplicaSnapshot.NotProbedYet;
+    private string? _lastGatewayFailure;
 
     /// <summary>The base URL, always ending in <c>/</c> so a path prefix (<c>http://host/vllm/</c>) is kept.</summary>
     public Uri BaseUri { get; } = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
@@ -39,6 +40,9 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     /// <summary>Gateway failures recorded since start (connect, reset, 502/503/504, timeouts, dropped streams).</summary>
     public long GatewayFailures => Interlocked.Read(ref _gatewayFailures);
 
+    /// <summary>The reason of the latest gateway failure, set before it counts (so an ejection it causes can name it).</summary>
+    public string? LastGatewayFailure => Volatile.Read(ref _lastGatewayFailure);
+
     /// <summary>Request-specific 5xx answers (e.g. vLLM's 500 with a body) since start: each triggered a probe, none counted.</summary>
     public long RequestFailures => Interlocked.Read(ref _requestFailures);
 
@@ -60,6 +64,7 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     public void RecordGatewayFailure(string reason)
     {
         Interlocked.Increment(ref _gatewayFailures);
+        Volatile.Write(ref _lastGatewayFailure, reason);
         Breaker.RecordFailure();
         ProbeRequested?.Invoke(reason, false);
     }
