@@ -124,6 +124,7 @@ internal sealed class ProxyEndpoint(
             RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
             RequestId = facts.RequestId,
             ClientAborted = ct,
+            Timeouts = handle.Route.Timeouts,
         };
 
         if (handle.TryEnqueue(request) is { } shed)
@@ -152,7 +153,7 @@ internal sealed class ProxyEndpoint(
             try
             {
                 // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
-                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeout, runtime.Time))
+                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeoutFor(request.Timeouts), runtime.Time))
                 using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
                 {
                     outcome = await request.Outcome.WaitAsync(waiting.Token);
@@ -215,7 +216,7 @@ internal sealed class ProxyEndpoint(
                 new PipeClientResponseWriter(response.BodyWriter),
                 streams.Materializer,
                 request.StripUsageChunk,
-                runtime.StreamTimeouts,
+                runtime.StreamTimeoutsFor(request.Timeouts),
                 drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;

@@ -43,6 +43,9 @@ public sealed class ProxyRequest
     /// <summary>Fires when the client goes away.</summary>
     public CancellationToken ClientAborted { get; init; }
 
+    /// <summary>The model's own phase timeouts (null ones fall back to the gateway-wide defaults).</summary>
+    public PhaseTimeouts Timeouts { get; init; } = PhaseTimeouts.Defaults;
+
     /// <summary>The body to send upstream; stages that rewrite the request replace it.</summary>
     public ReadOnlyMemory<byte> UpstreamBody { get; set; }
 

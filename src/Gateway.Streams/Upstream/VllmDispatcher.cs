@@ -42,7 +42,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     /// </summary>
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
-        var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
+        var deadline = new RequestDeadline(TotalTimeout(request), _time, request.ClientAborted);
         var handedOver = false;
         try
         {
@@ -85,7 +85,9 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     {
         endpoint.Enter();
         var keep = false;
-        using var ttft = _policy.TtftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
+        var ttftTimeout = request.Timeouts.Ttft ?? _policy.TtftTimeout;
+        var connectTimeout = ConnectTimeout(request);
+        using var ttft = ttftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -93,6 +95,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             content.Headers.ContentType = JsonContentType;
             message.Content = content;
             message.Headers.TryAddWithoutValidation("X-Request-ID", request.RequestId);
+            message.Options.Set(UpstreamHttpClient.ConnectTimeoutOption, connectTimeout);
             if (request.Stream)
             {
                 message.Headers.Accept.ParseAdd("text/event-stream");
@@ -133,12 +136,12 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             if (ttft is { TimedOut: true } && !deadline.TimedOut)
             {
-                var seconds = _policy.TtftTimeout!.Value.TotalSeconds;
+                var seconds = ttftTimeout!.Value.TotalSeconds;
                 endpoint.RecordGatewayFailure($"{endpoint.Label} sent no response headers within {seconds:0.###} s");
                 return new Attempt(null, GatewayError.UpstreamTtftTimeout($"vLLM upstream sent no first token within {seconds:0.###} s."), true);
             }
 
-            var error = UpstreamErrorMapper.FromDispatchFailure(e, false, requestTimeout, _policy.ConnectTimeout);
+            var error = UpstreamErrorMapper.FromDispatchFailure(e, false, TotalTimeout(request), connectTimeout);
             if (deadline.TimedOut)
             {
                 endpoint.Breaker.RecordAbandoned();
@@ -155,6 +158,17 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Leave();
             }
         }
+    }
+
+    /// <summary>The whole request's timeout: the model's own, else the gateway-wide one (<c>VLLM_REQUEST_TIMEOUT_S</c>).</summary>
+    private TimeSpan TotalTimeout(ProxyRequest request) => request.Timeouts.Total ?? requestTimeout;
+
+    /// <summary>The connect timeout of one attempt: the model's own, else the policy's; never longer than the whole request.</summary>
+    private TimeSpan ConnectTimeout(ProxyRequest request)
+    {
+        var connect = request.Timeouts.Connect ?? _policy.ConnectTimeout;
+        var total = TotalTimeout(request);
+        return connect < total ? connect : total;
     }
 
     private readonly record struct Attempt(HttpResponseMessage? Response, GatewayError? Error, bool Retryable);
