@@ -67,6 +67,9 @@ public sealed class ProxyRequest
     /// <summary>How many times the request was sent again to another replica before its first byte (for logs and metrics).</summary>
     public int Retries { get; set; }
 
+    /// <summary>Replicas this request already failed on: a retry goes to one not tried yet whenever one exists.</summary>
+    internal HashSet<UpstreamEndpoint>? TriedReplicas { get; set; }
+
     public Task<ProxyOutcome> Outcome => _outcome.Task;
 
     /// <summary>Completes when the HTTP side is done with the response (or the request was rejected).</summary>

@@ -62,6 +62,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                     && request.Replicas?.PickForRetry(request, endpoint) is { } next)
                 {
                     request.Retries++;
+                    (request.TriedReplicas ??= []).Add(endpoint);
                     next.CountRetry();
                     endpoint = next;
                     continue;
