@@ -115,6 +115,12 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
             MaxModelLen = result.MaxModelLen ?? previous.MaxModelLen,
         };
 
+        if (!_pendingProbe)
+        {
+            // The verdict is in the snapshot now (a probe asked for after a later failure is still to come otherwise).
+            _endpoint.ClearSuspicion();
+        }
+
         if (result.Ready)
         {
             _endpoint.Breaker.ProbePassed();
@@ -206,6 +212,7 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
             ActorPath = Self.Path.ToStringWithoutAddress(),
             Weight = _endpoint.Weight,
             InService = _endpoint.InService,
+            Suspect = _endpoint.Suspect,
             Ready = snapshot.ProbeOk == true,
             Reason = snapshot.ProbeReason,
             LastProbeAt = snapshot.ProbedAt,

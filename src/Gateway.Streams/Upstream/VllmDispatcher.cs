@@ -115,7 +115,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             if (status is >= 200 and < 300)
             {
-                endpoint.Breaker.RecordSuccess();
+                endpoint.RecordSuccess();
                 keep = true;
                 return new Attempt(response, null, false);
             }
@@ -196,7 +196,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Breaker.RecordAbandoned();
                 break;
             default:
-                endpoint.Breaker.RecordSuccess();
+                endpoint.RecordSuccess();
                 break;
         }
     }
