@@ -201,6 +201,40 @@ public sealed class ConfigReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kubernetes_configmap_update_through_its_symlink_swap_is_reloaded()
+    {
+        // The kubelet's layout: gateway.json -> ..data/gateway.json, ..data -> a timestamped directory; an update
+        // writes a new directory and renames a new ..data link over the old one (the file itself is never written).
+        var first = Path.Combine(_directory, "..2026_12_03_00_00_01.000000001");
+        Directory.CreateDirectory(first);
+        await File.WriteAllTextAsync(Path.Combine(first, "gateway.json"), Config(["a"], "sk-team-1"));
+        File.CreateSymbolicLink(Path.Combine(_directory, "..data"), Path.GetFileName(first));
+        File.CreateSymbolicLink(ConfigFile, Path.Combine("..data", "gateway.json"));
+        var environment = new Dictionary<string, string?> { ["GATEWAY_CONFIG_FILE"] = ConfigFile };
+        _gateway = await RunningGateway.StartFromSourceAsync(new GatewaySettingsSource(environment, _directory, [$"--Gateway:Server:Port={Loopback.FreePort()}"]));
+        await _gateway.WaitUntilReadyAsync();
+        await ErrorAssert.IsOpenAiErrorAsync(await ChatAsync("b", AdminKey), HttpStatusCode.NotFound, "model_not_found");
+
+        var second = Path.Combine(_directory, "..2026_12_03_00_00_02.000000002");
+        Directory.CreateDirectory(second);
+        await File.WriteAllTextAsync(Path.Combine(second, "gateway.json"), Config(["a", "b"], "sk-team-1"));
+        var swap = Path.Combine(_directory, "..data_tmp");
+        File.CreateSymbolicLink(swap, Path.GetFileName(second));
+        // rename(2) of a link over a link, as the kubelet does (.NET's File.Move follows a link to a directory).
+        using (var mv = System.Diagnostics.Process.Start("mv", ["-T", swap, Path.Combine(_directory, "..data")]))
+        {
+            await mv.WaitForExitAsync();
+            Assert.Equal(0, mv.ExitCode);
+        }
+
+        Directory.Delete(first, recursive: true);
+
+        await WaitForReloadAsync("generation", 1);
+        using var added = await ChatAsync("b", AdminKey);
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+    }
+
+    [Fact]
     public async Task A_key_keeps_its_limiter_state_across_a_reload_that_keeps_its_name_and_only_admin_keys_read_the_config()
     {
         await StartAsync(Config(["a"], "sk-team-1", rpm: 2));
