@@ -15,6 +15,8 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     private readonly DispatchPolicy _policy = policy ?? DispatchPolicy.Default;
 
     private const int MaxErrorBodyBytes = 64 * 1024;
+    private const int FirstReadBytes = 4 * 1024;
+    private const int MaxFirstEventBytes = 4 * 1024 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     /// <summary>Dispatches and returns a task that completes when the request's in-flight slot may be reused.</summary>
@@ -113,6 +115,13 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
+            if (status is >= 200 and < 300 && request.Stream
+                && await AwaitFirstEventAsync(response, endpoint, ttft?.Token ?? deadline.Token).ConfigureAwait(false) is { } dropped)
+            {
+                // Nothing reached the client yet: a stream that breaks before its first event is retried like a plain request.
+                return new Attempt(null, dropped, true);
+            }
+
             if (status is >= 200 and < 300)
             {
                 endpoint.RecordSuccess();
@@ -138,7 +147,9 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             if (ttft is { TimedOut: true } && !deadline.TimedOut)
             {
                 var seconds = ttftTimeout!.Value.TotalSeconds;
-                endpoint.RecordGatewayFailure($"{endpoint.Label} sent no response headers within {seconds:0.###} s");
+                endpoint.RecordGatewayFailure(request.Stream
+                    ? $"{endpoint.Label} sent no first event within {seconds:0.###} s"
+                    : $"{endpoint.Label} sent no response headers within {seconds:0.###} s");
                 return new Attempt(null, GatewayError.UpstreamTtftTimeout($"vLLM upstream sent no first token within {seconds:0.###} s."), true);
             }
 
@@ -159,6 +170,95 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Leave();
             }
         }
+    }
+
+    /// <summary>
+    /// Reads a stream's body up to the end of its first event (within the time-to-first-token timeout) and puts the
+    /// bytes back in front of the rest, so the response is handed over only once it has something to relay. A body
+    /// that ends or fails first is a gateway failure: the error returned (the response is disposed), to be retried.
+    /// A timeout or a client leaving propagates as the cancellation it is (the response is disposed).
+    /// </summary>
+    private static async Task<GatewayError?> AwaitFirstEventAsync(HttpResponseMessage response, UpstreamEndpoint endpoint, CancellationToken ct)
+    {
+        var buffer = new byte[FirstReadBytes];
+        var filled = 0;
+        Stream? body = null;
+        try
+        {
+            body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            while (!EndsAnEvent(buffer.AsSpan(0, filled)))
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxFirstEventBytes)
+                    {
+                        break; // an oversized event: the relay reports it
+                    }
+
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    response.Dispose();
+                    endpoint.RecordGatewayFailure($"{endpoint.Label} ended a stream before its first event");
+                    return UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamTruncated);
+                }
+
+                filled += read;
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            response.Dispose();
+            endpoint.RecordGatewayFailure($"{endpoint.Label} broke a stream before its first event: {e.GetType().Name}");
+            return UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamFailed);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        var prefixed = new StreamContent(new PrefixedReadStream(buffer.AsMemory(0, filled), body));
+        foreach (var header in response.Content.Headers)
+        {
+            prefixed.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        response.Content = prefixed;
+        return null;
+    }
+
+    /// <summary>The bytes hold a blank line (two line ends in a row; CRLF, LF or CR): the first event is complete.</summary>
+    private static bool EndsAnEvent(ReadOnlySpan<byte> bytes)
+    {
+        var atLineStart = true;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var b = bytes[i];
+            if (b == (byte)'\n' && i > 0 && bytes[i - 1] == (byte)'\r')
+            {
+                continue; // the second half of CRLF
+            }
+
+            if (b is (byte)'\r' or (byte)'\n')
+            {
+                if (atLineStart && i > 0)
+                {
+                    return true;
+                }
+
+                atLineStart = true;
+            }
+            else
+            {
+                atLineStart = false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The whole request's timeout: the model's own, else the gateway-wide one (<c>VLLM_REQUEST_TIMEOUT_S</c>).</summary>

@@ -111,17 +111,22 @@ public sealed class ReplicaFailoverTests
             simulatorOptions: new SimulatorOptions { TtftMs = 1500 });
         await gateway.WaitUntilReadyAsync();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => SendAsync(gateway, Chat)));
+        // Two fill the in-flight slots; then a burst of eight finds them busy.
+        var first = Enumerable.Range(0, 2).Select(_ => SendAsync(gateway, Chat)).ToList();
+        await Eventually.TrueAsync(
+            async () => (await SimStatsAsync(gateway.Simulator!)).GetProperty("in_flight").GetInt32() == 2, "both slots are taken");
+        var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(gateway, Chat)));
+        var answers = (await Task.WhenAll(first)).Concat(burst).ToList();
 
         var stats = await SimStatsAsync(gateway.Simulator!);
         Assert.InRange(stats.GetProperty("max_in_flight").GetInt32(), 1, 2);
         Assert.All(answers, a => Assert.Contains(a.Status, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, HttpStatusCode.TooManyRequests }));
         Assert.Equal(2, answers.Count(a => a.Status == HttpStatusCode.OK));
-        var codes = answers.Where(a => a.Status != HttpStatusCode.OK)
-            .Select(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("error").GetProperty("code").GetString())
-            .ToList();
-        Assert.Equal(2, codes.Count(c => c == "queue_timeout"));    // queued, then out of time
-        Assert.Equal(6, codes.Count(c => c == "model_overloaded")); // shed at once: queue full
+        var codes = burst.Select(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("error").GetProperty("code").GetString()).ToList();
+        // The queue holds two (one more may already sit inside the pipeline, waiting for a slot): queued, then out of
+        // time; the rest are shed at once.
+        Assert.True(codes.Count(c => c == "queue_timeout") is >= 2 and <= 3, string.Join(",", codes));
+        Assert.Equal(8, codes.Count(c => c is "queue_timeout" or "model_overloaded"));
     }
 
     [Fact]

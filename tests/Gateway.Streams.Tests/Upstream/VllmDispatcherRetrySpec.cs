@@ -34,9 +34,9 @@ public sealed class VllmDispatcherRetrySpec
         Task.FromResult(FakeUpstreamHandler.Json(status, json));
 
     /// <summary>A request already routed to <paramref name="first"/> by <paramref name="picker"/>, as the picker stage leaves it.</summary>
-    private static ProxyRequest Routed(ReplicaPicker picker, UpstreamEndpoint first, CancellationToken aborted = default)
+    private static ProxyRequest Routed(ReplicaPicker picker, UpstreamEndpoint first, bool stream = false, CancellationToken aborted = default)
     {
-        var request = Requests.Chat(aborted: aborted);
+        var request = Requests.Chat(aborted: aborted, stream: stream);
         request.UpstreamBody = request.Body;
         picker.RetryBudget.RecordRequest();
         request.Endpoint = first;
@@ -179,6 +179,47 @@ public sealed class VllmDispatcherRetrySpec
         Assert.Equal(0, request.Retries);
     }
 
+    public static TheoryData<string> BrokenBeforeTheFirstEvent => ["ended", "reset", "half an event"];
+
+    [Theory]
+    [MemberData(nameof(BrokenBeforeTheFirstEvent))]
+    public async Task A_stream_that_breaks_before_its_first_event_is_retried_like_a_plain_request(string how)
+    {
+        var (a, b) = (Replica("a"), Replica("b"));
+        const string Events = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\r\n\r\ndata: [DONE]\r\n\r\n";
+        var handler = Upstream(new()
+        {
+            ["a"] = _ => Task.FromResult(EventStream(how switch
+            {
+                "ended" => new ChunkedStream([]),
+                "reset" => new ChunkedStream([], new IOException("connection reset")),
+                _ => new ChunkedStream([System.Text.Encoding.UTF8.GetBytes("data: {\"choi")]),
+            })),
+            ["b"] = _ => Task.FromResult(EventStream(new ChunkedStream([System.Text.Encoding.UTF8.GetBytes(Events[..20]), System.Text.Encoding.UTF8.GetBytes(Events[20..])]))),
+        });
+        var request = Routed(new ReplicaPicker([a, b]), a, stream: true);
+        var dispatcher = new VllmDispatcher(new HttpClient(handler), TimeSpan.FromSeconds(30));
+
+        _ = dispatcher.DispatchAsync(request);
+        var responded = Assert.IsType<ProxyOutcome.Responded>(await request.Outcome.WaitAsync(Wait));
+
+        Assert.Same(b, request.Endpoint);
+        Assert.Equal(1, request.Retries);
+        Assert.Equal(1, a.GatewayFailures);
+        // The first event was read to decide, and is still there for the relay, followed by the rest.
+        Assert.Equal(Events, await responded.Response.Message.Content.ReadAsStringAsync());
+        Assert.Equal("text/event-stream", responded.Response.ContentType);
+        responded.Response.Dispose();
+        request.Release();
+    }
+
+    private static HttpResponseMessage EventStream(Stream body)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+        response.Content.Headers.ContentType = new("text/event-stream");
+        return response;
+    }
+
     [Fact]
     public async Task A_client_that_leaves_while_its_request_is_retried_aborts_the_retry_and_frees_its_slot()
     {
@@ -204,7 +245,7 @@ public sealed class VllmDispatcherRetrySpec
                 throw new InvalidOperationException("unreachable");
             },
         });
-        var request = Routed(new ReplicaPicker([a, b]), a, client.Token);
+        var request = Routed(new ReplicaPicker([a, b]), a, aborted: client.Token);
 
         var rejected = Assert.IsType<ProxyOutcome.Rejected>(await DispatchAsync(handler, request));
 
