@@ -130,6 +130,25 @@ public sealed class ReplicaFailoverTests
     }
 
     [Fact]
+    public async Task A_lora_adapter_is_routed_only_to_the_replica_that_lists_it()
+    {
+        await using var plain = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["base"] });
+        await using var withAdapter = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["base"], LoraAdapters = ["sql-lora"] });
+        await using var gateway = await RunningGateway.StartAsync(
+            s => s.Models[0].Upstreams = [plain.BaseUrl.ToString(), withAdapter.BaseUrl.ToString()], model: "sql-lora", upstream: plain.BaseUrl.ToString());
+        await gateway.WaitUntilReadyAsync(); // the adapter's card has "max_model_len": null, as vLLM lists it
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(gateway, Chat.Replace("test-model", "sql-lora", StringComparison.Ordinal))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(8, (await SimStatsAsync(withAdapter)).GetProperty("requests_total").GetInt64());
+        Assert.Equal(0, (await SimStatsAsync(plain)).GetProperty("requests_total").GetInt64());
+        var replicas = (await JsonAsync(gateway, "/health/actors")).GetProperty("models")[0].GetProperty("replicas");
+        Assert.False(replicas[0].GetProperty("ready").GetBoolean()); // does not serve the adapter
+        Assert.True(replicas[1].GetProperty("isAdapter").GetBoolean());
+    }
+
+    [Fact]
     public async Task Ready_routing_and_health_actors_agree_as_every_replica_goes_and_one_comes_back()
     {
         var (portA, portB) = (Loopback.FreePort(), Loopback.FreePort());
