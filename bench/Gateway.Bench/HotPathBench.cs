@@ -27,7 +27,8 @@ public class HotPathBench
     private readonly byte[] _usageChunk = Encoding.UTF8.GetBytes(UsageChunk);
     private readonly byte[] _body = Encoding.UTF8.GetBytes(Body);
     private readonly JsonDocument _document;
-    private readonly TokenBucketRateLimiter _limiter = new(1_000_000_000, 10_000, TimeSpan.FromMinutes(10));
+    private readonly LocalKeyLimiter _limiter = new(10_000, TimeSpan.FromMinutes(10));
+    private readonly KeyLimits _limits = new(1_000_000_000, 0, 0);
     private readonly UpstreamCircuitBreaker _breaker = new(5, TimeSpan.FromSeconds(30));
 
     public HotPathBench()
@@ -86,7 +87,12 @@ public class HotPathBench
     public int BodyRewrite() => JsonBodyRewriter.Rewrite(_document.RootElement, new BodyEdits(IncludeUsage: true)).Length;
 
     [Benchmark]
-    public bool LimiterCheck() => _limiter.TryAcquire("bench").Allowed;
+    public bool LimiterCheck()
+    {
+        var decision = _limiter.TryAcquire("bench", _limits, 0);
+        decision.Lease?.Complete(null);
+        return decision.Allowed;
+    }
 
     [Benchmark]
     public bool BreakerCheck()

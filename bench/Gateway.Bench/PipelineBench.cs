@@ -6,7 +6,6 @@ using Akka.Streams.Dsl;
 using Akka.Streams;
 using Akka;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
@@ -34,13 +33,12 @@ internal static class PipelineBench
             MaxInFlight = 256,
             MaxQueue = 4096,
         };
-        var limiter = new TokenBucketRateLimiter(int.MaxValue / 2, 10_000, TimeSpan.FromHours(1));
         var dispatcher = new VllmDispatcher(new HttpClient(new InMemoryUpstream()), TimeSpan.FromSeconds(30));
         using var json = JsonDocument.Parse(Body);
         var root = json.RootElement;
 
-        var pipeline = ModelPipeline.Materialize(route, limiter, dispatcher, materializer);
-        var admission = ModelPipeline.Admission(route, limiter);
+        var pipeline = ModelPipeline.Materialize(route, dispatcher, materializer);
+        var admission = ModelPipeline.Admission(route);
 
         async Task Element(ProxyRequest request)
         {

@@ -4,6 +4,7 @@ using Gateway.Bench;
 
 // Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|relay|http|all] [--requests N] [--streams N] [--seconds S] [--concurrency C]
 //        dotnet run -c Release --project bench/Gateway.Bench -- micro   (BenchmarkDotNet, in-process, with allocations)
+//        dotnet run -c Release --project bench/Gateway.Bench -- keys    (BenchmarkDotNet: known and unknown bearer keys take the same time)
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -15,6 +16,13 @@ if (mode == "micro")
 {
     var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
     BenchmarkDotNet.Running.BenchmarkRunner.Run<HotPathBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
+    return;
+}
+
+if (mode == "keys")
+{
+    var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<KeyLookupBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
     return;
 }
 

@@ -1,6 +1,7 @@
 using Gateway.Streams.Stages;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Queueing;
 
 namespace Gateway.Actors.Routing;
 
@@ -28,13 +29,14 @@ public sealed record ModelEntry(ModelRoute Route, ModelPipeline? Pipeline, Model
             return GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1);
         }
 
-        if (pipeline.TryEnqueue(request))
+        return pipeline.Enqueue(request) switch
         {
-            return null;
-        }
-
-        return pipeline.IsOpen
-            ? GatewayError.Overloaded($"Model '{ModelId}' is overloaded: {Route.MaxInFlight} requests in flight and {Route.MaxQueue} queued. Retry later.", 1)
-            : GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1);
+            EnqueueResult.Enqueued => null,
+            EnqueueResult.KeyQueueFull => GatewayError.Overloaded(
+                $"Model '{ModelId}' is overloaded: this key already has its share of the queue ({Route.MaxQueuePerKey} requests) waiting. Retry later.", 1),
+            EnqueueResult.QueueFull when pipeline.IsOpen =>
+                GatewayError.Overloaded($"Model '{ModelId}' is overloaded: {Route.MaxInFlight} requests in flight and {Route.MaxQueue} queued. Retry later.", 1),
+            _ => GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1),
+        };
     }
 }

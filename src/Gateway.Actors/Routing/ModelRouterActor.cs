@@ -78,7 +78,7 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
     private void StartPipeline()
     {
         // The pipeline is a child of this actor: if the router stops, so does the stream.
-        var pipeline = ModelPipeline.Materialize(_route, _dependencies.Limiter, _dependencies.Dispatcher, Context.Materializer(), _picker);
+        var pipeline = ModelPipeline.Materialize(_route, _dependencies.Dispatcher, Context.Materializer(), _picker, _dependencies.Time);
         _pipeline = pipeline;
         Context.Parent.Tell(new ModelPipelineChanged(_route.ModelId, pipeline));
         pipeline.Completion.PipeTo(Self, success: () => new PipelineStopped(pipeline, null), failure: e => new PipelineStopped(pipeline, e));

@@ -27,6 +27,8 @@ internal static class GatewaySettingsValidator
 
         Positive(problems, Key("Gateway:RateLimit:RequestsPerMinute"), settings.RateLimit.RequestsPerMinute);
         Positive(problems, Key("Gateway:RateLimit:MaxKeys"), settings.RateLimit.MaxKeys);
+        NotNegative(problems, Key("Gateway:RateLimit:TokensPerMinute"), settings.RateLimit.TokensPerMinute);
+        NotNegative(problems, Key("Gateway:RateLimit:MaxConcurrent"), settings.RateLimit.MaxConcurrent);
         Seconds(problems, Key("Gateway:RateLimit:IdleEvictSeconds"), settings.RateLimit.IdleEvictSeconds);
 
         Positive(problems, Key("Gateway:CircuitBreaker:FailureThreshold"), settings.CircuitBreaker.FailureThreshold);
@@ -131,21 +133,54 @@ internal static class GatewaySettingsValidator
 
         var modelIds = settings.Models.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(token))
+        {
+            names.Add("default"); // BEARER_TOKEN's key
+        }
+
         for (var i = 0; i < settings.Auth.Keys.Count; i++)
         {
             var apiKey = settings.Auth.Keys[i];
             var path = Invariant($"Gateway:Auth:Keys:{i}");
-            if (string.IsNullOrWhiteSpace(apiKey.Key))
+            var hasKey = !string.IsNullOrWhiteSpace(apiKey.Key);
+            var hasDigest = !string.IsNullOrWhiteSpace(apiKey.KeySha256);
+            if (hasKey && hasDigest)
             {
-                problems.Add($"{key(path + ":Key")} must not be empty.");
+                problems.Add($"{key(path + ":Key")} and {key(path + ":KeySha256")} are both set; give the secret one way only.");
             }
-            else if (apiKey.Key.Any(char.IsWhiteSpace))
+            else if (!hasKey && !hasDigest)
+            {
+                problems.Add($"{key(path + ":Key")} must not be empty (or give {key(path + ":KeySha256")}).");
+            }
+            else if (hasKey && apiKey.Key.Any(char.IsWhiteSpace))
             {
                 problems.Add($"{key(path + ":Key")} must not contain whitespace.");
             }
-            else if (!seen.TryAdd(apiKey.Key, i))
+            else if (hasDigest && !IsSha256Hex(apiKey.KeySha256))
             {
-                problems.Add(Invariant($"{key(path + ":Key")} repeats the key of Gateway:Auth:Keys:{seen[apiKey.Key]}; keys must be unique."));
+                problems.Add($"{key(path + ":KeySha256")} must be a SHA-256 digest: 64 hexadecimal digits.");
+            }
+            else
+            {
+                var digest = hasKey ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(apiKey.Key))) : apiKey.KeySha256.ToUpperInvariant();
+                if (!seen.TryAdd(digest, i))
+                {
+                    problems.Add(Invariant($"{key(path + (hasKey ? ":Key" : ":KeySha256"))} repeats the key of Gateway:Auth:Keys:{seen[digest]}; keys must be unique."));
+                }
+            }
+
+            if (!string.IsNullOrEmpty(apiKey.Name) && !names.Add(apiKey.Name))
+            {
+                problems.Add($"{key(path + ":Name")} '{apiKey.Name}' is used by another key; names must be unique (limits and usage are kept by name).");
+            }
+
+            NotNegative(problems, key(path + ":RequestsPerMinute"), apiKey.RequestsPerMinute ?? 0);
+            NotNegative(problems, key(path + ":TokensPerMinute"), apiKey.TokensPerMinute ?? 0);
+            NotNegative(problems, key(path + ":MaxConcurrent"), apiKey.MaxConcurrent ?? 0);
+            if (!(apiKey.Priority > 0 && apiKey.Priority <= 1000))
+            {
+                problems.Add(Invariant($"{key(path + ":Priority")} must be greater than 0 and at most 1000, got {apiKey.Priority}."));
             }
 
             for (var j = 0; j < apiKey.AllowedModels.Count; j++)
@@ -198,6 +233,11 @@ internal static class GatewaySettingsValidator
             OptionalSeconds(problems, key(path + ":IdleTimeoutSeconds"), model.IdleTimeoutSeconds);
             OptionalSeconds(problems, key(path + ":RequestTimeoutSeconds"), model.RequestTimeoutSeconds);
 
+            if (model.MaxQueuePerKey < 0)
+            {
+                problems.Add(Invariant($"{key(path + ":MaxQueuePerKey")} must be 0 or more, got {model.MaxQueuePerKey}."));
+            }
+
             if (model.MaxModelLen <= 0)
             {
                 problems.Add(Invariant($"{key(path + ":MaxModelLen")} must be greater than 0, got {model.MaxModelLen}."));
@@ -249,6 +289,16 @@ internal static class GatewaySettingsValidator
             problems.Add($"{key("Gateway:DefaultModelId")} is '{settings.DefaultModelId}', which is not a configured model id (configured: {string.Join(", ", ids.Keys)}).");
         }
     }
+
+    private static void NotNegative(List<string> problems, string key, long value)
+    {
+        if (value < 0)
+        {
+            problems.Add(Invariant($"{key} must be 0 (unlimited) or more, got {value}."));
+        }
+    }
+
+    private static bool IsSha256Hex(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 
     private static void Positive(List<string> problems, string key, long value)
     {

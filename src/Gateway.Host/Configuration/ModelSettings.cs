@@ -54,6 +54,9 @@ internal sealed class ModelSettings
     /// <summary>This model's whole-request timeout (&gt; 0); null: <c>Gateway:Upstream:RequestTimeoutSeconds</c> (<c>VLLM_REQUEST_TIMEOUT_S</c>).</summary>
     public double? RequestTimeoutSeconds { get; set; }
 
+    /// <summary>Requests one key may have waiting (&gt;= 0); 0 = half of <see cref="MaxQueue"/> (at least 1), so no key fills the queue.</summary>
+    public int MaxQueuePerKey { get; set; }
+
     /// <summary>Context length, prompt plus output, in tokens (&gt; 0).</summary>
     public int MaxModelLen { get; set; } = 8192;
 }

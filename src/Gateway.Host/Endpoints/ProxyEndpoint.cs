@@ -5,6 +5,8 @@ using Gateway.Host.Hosting;
 using Gateway.Host.Http;
 using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
+using Gateway.Streams.Accounting;
+using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Microsoft.AspNetCore.Http.Features;
@@ -78,7 +80,14 @@ internal sealed class ProxyEndpoint(
             return;
         }
 
-        await AwaitAndRelayAsync(context, request, ct);
+        try
+        {
+            await AwaitAndRelayAsync(context, request, ct);
+        }
+        finally
+        {
+            UsageRecording.Record(runtime.Usage, context, request);
+        }
     }
 
     /// <summary>Checks the request and hands it (and its parsed body) to the model's pipeline; null when answered here.</summary>
@@ -113,6 +122,21 @@ internal sealed class ProxyEndpoint(
             return null;
         }
 
+        var rateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var limits = identity?.Limits ?? runtime.Keys.Current.Keys.AnonymousLimits;
+        var prompt = TokenEstimate.Prompt(root);
+        var reserve = prompt + TokenEstimate.Output(root, prompt, handle.Readiness.MaxModelLen ?? handle.Route.MaxModelLen);
+        var decision = runtime.Limiter.TryAcquire(rateLimitKey, limits, reserve);
+        RateLimitHeaders.Write(context.Response, decision.Headers);
+        if (decision.Lease is not { } lease)
+        {
+            runtime.Usage.Record(rateLimitKey, model, UsageOutcome.RateLimited, 0, 0);
+            RateLimitHeaders.WriteRetryAfterMs(context.Response, decision.RetryAfter);
+            await ErrorResponses.WriteAsync(context, GatewayError.RateLimited(
+                $"Rate limit exceeded: {decision.ExceededLimit} for this key.", RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter)));
+            return null;
+        }
+
         var request = new ProxyRequest
         {
             ModelId = model,
@@ -121,10 +145,13 @@ internal sealed class ProxyEndpoint(
             Json = root,
             ParsedBody = document,
             Stream = stream,
-            RateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            RateLimitKey = rateLimitKey,
             RequestId = facts.RequestId,
             ClientAborted = ct,
             Timeouts = handle.Route.Timeouts,
+            Priority = limits.Priority,
+            PromptTokenEstimate = prompt,
+            OnFinished = r => lease.Complete(r.PromptTokensUsed is null && r.CompletionTokensUsed is null ? null : (r.PromptTokensUsed ?? 0) + (r.CompletionTokensUsed ?? 0)),
         };
 
         if (handle.TryEnqueue(request) is { } shed)
@@ -137,6 +164,8 @@ internal sealed class ProxyEndpoint(
 
             if (shed is not null)
             {
+                lease.Complete(null);
+                runtime.Usage.Record(rateLimitKey, model, UsageOutcome.Rejected, 0, 0);
                 await ErrorResponses.WriteAsync(context, shed);
                 return null;
             }
@@ -180,16 +209,19 @@ internal sealed class ProxyEndpoint(
                 await ErrorResponses.WriteAsync(context, rejected.Error);
                 return;
             case ProxyOutcome.Responded responded:
-                using (responded.Response)
+                try
                 {
-                    try
+                    using (responded.Response)
                     {
                         await RelayAsync(context, request, responded.Response);
                     }
-                    finally
-                    {
-                        request.Release();
-                    }
+
+                    // The upstream response is closed first (a client that left stops the generation at once).
+                    await UsageRecording.SettleAsync(context, request, runtime.PromptTokens);
+                }
+                finally
+                {
+                    request.Release();
                 }
 
                 return;
@@ -220,6 +252,7 @@ internal sealed class ProxyEndpoint(
                 drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
+            facts.DeltasRelayed = outcome.DeltasRelayed;
             if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
             {
                 response.Headers.Remove("X-Accel-Buffering");

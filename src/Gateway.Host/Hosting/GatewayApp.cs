@@ -51,6 +51,7 @@ internal static class GatewayApp
         services.AddSingleton<RequestActivity>();
         services.AddSingleton<ProxyEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<UsageEndpoint>();
         services.AddHostedService<ToolCallFailureLog>();
         services.AddEmbeddedSimulator(simulator);
         services.AddGatewayConfigReload(options.Reload);

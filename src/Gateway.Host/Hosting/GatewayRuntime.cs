@@ -2,6 +2,7 @@ using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Http;
 using Gateway.Streams.Breaker;
+using Gateway.Streams.Accounting;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
@@ -32,14 +33,11 @@ internal sealed class GatewayRuntime : IDisposable
         StreamTimeouts = new StreamTimeouts(TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds), TimeSpan.FromSeconds(upstream.IdleTimeoutSeconds), DeferHeaders: true);
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         Metrics = new VllmMetricsReader(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
-        RateLimiter = new TokenBucketRateLimiter(
-            settings.RateLimit.RequestsPerMinute,
-            settings.RateLimit.MaxKeys,
-            TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds),
-            time);
+        PromptTokens = new PromptTokenCounter(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
+        Limiter = new LocalKeyLimiter(settings.RateLimit.MaxKeys, TimeSpan.FromSeconds(settings.RateLimit.IdleEvictSeconds), time);
         Routes = BuildRoutes(settings, time);
         Models = new PublishedModelRegistry(Routes);
-        Keys = new PublishedApiKeys(BuildKeys(settings.Auth));
+        Keys = new PublishedApiKeys(BuildKeys(settings.Auth, settings.RateLimit));
     }
 
     public GatewaySettings Settings { get; }
@@ -50,7 +48,14 @@ internal sealed class GatewayRuntime : IDisposable
 
     public UpstreamProbe Probe { get; }
 
-    public IRateLimiter RateLimiter { get; }
+    /// <summary>Counts a cut-short stream's prompt tokens with the replica's <c>/tokenize</c>.</summary>
+    public PromptTokenCounter PromptTokens { get; }
+
+    /// <summary>Per-key limits, shared by every model; state kept by key name (survives a reload of the keys).</summary>
+    public IKeyLimiter Limiter { get; }
+
+    /// <summary>Usage per key and model since start-up; read by <c>GET /v1/usage</c> and the metrics.</summary>
+    public UsageLedger Usage { get; } = new();
 
     /// <summary>Phase timeouts of a streamed response, after its headers (gateway-wide defaults).</summary>
     public StreamTimeouts StreamTimeouts { get; }
@@ -80,7 +85,7 @@ internal sealed class GatewayRuntime : IDisposable
 
     /// <summary>A removed or replaced router waits this long for its requests, which the request timeout bounds.</summary>
     public ModelRouterDependencies RouterDependencies => new(
-        RateLimiter, Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds))
+        Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds))
     {
         DrainTimeout = TimeSpan.FromSeconds(Settings.Models.Select(m => m.RequestTimeoutSeconds ?? 0).Append(Settings.Upstream.RequestTimeoutSeconds).Max() + 5),
         RetryBudgetRatio = Settings.Upstream.RetryBudgetPercent / 100,
@@ -97,8 +102,11 @@ internal sealed class GatewayRuntime : IDisposable
     public static IReadOnlyList<ModelRoute> BuildRoutes(GatewaySettings settings, TimeProvider time) =>
         [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
 
-    /// <summary>The bearer token and keys of <paramref name="auth"/> as an authenticator.</summary>
-    public static ApiKeyAuthenticator BuildKeys(AuthSettings auth) => new(KeyEntries(auth));
+    /// <summary>
+    /// The bearer token and keys of <paramref name="auth"/> as an authenticator; limits a key leaves unset come from
+    /// <paramref name="rateLimit"/> (a reload passes the start-up defaults: they need a restart).
+    /// </summary>
+    public static ApiKeyAuthenticator BuildKeys(AuthSettings auth, RateLimitSettings rateLimit) => new(KeySetFactory.Build(auth, rateLimit));
 
     private static ModelRoute ToRoute(ModelSettings model, CircuitBreakerSettings breaker, TimeProvider time) => new()
     {
@@ -117,6 +125,8 @@ internal sealed class GatewayRuntime : IDisposable
         UpstreamParsesTools = model.UpstreamParsesTools,
         MaxInFlight = model.MaxInFlight,
         MaxQueue = model.MaxQueue,
+        MaxQueuePerKey = model.MaxQueuePerKey > 0 ? model.MaxQueuePerKey : Math.Max(1, (model.MaxQueue + 1) / 2),
+        MaxModelLen = model.MaxModelLen,
         Timeouts = new PhaseTimeouts
         {
             Connect = Seconds(model.ConnectTimeoutSeconds),
@@ -128,17 +138,4 @@ internal sealed class GatewayRuntime : IDisposable
     };
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
-
-    private static IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels, bool Admin)> KeyEntries(AuthSettings auth)
-    {
-        if (!string.IsNullOrEmpty(auth.BearerToken))
-        {
-            yield return (auth.BearerToken, "default", [], false);
-        }
-
-        foreach (var key in auth.Keys)
-        {
-            yield return (key.Key, key.Name, key.AllowedModels, key.Admin);
-        }
-    }
 }

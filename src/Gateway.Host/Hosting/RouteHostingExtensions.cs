@@ -27,6 +27,7 @@ internal static class RouteHostingExtensions
         var models = app.Services.GetRequiredService<ModelsEndpoint>();
         app.MapGet("/v1/models", models.ListAsync);
         app.MapGet("/v1/models/{**id}", (HttpContext context, string id) => models.GetAsync(context, id));
+        app.MapGet("/v1/usage", app.Services.GetRequiredService<UsageEndpoint>().GetAsync);
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {

@@ -4,33 +4,17 @@ using System.Text;
 namespace Gateway.Host.Http;
 
 /// <summary>
-/// Bearer-token check against many keys. Keys are held only as SHA-256 digests; a presented token is hashed
-/// and looked up by digest, then confirmed with a constant-time comparison, so the time taken says nothing
-/// about how much of a key was right. Immutable: a config reload builds a new one and swaps it in
-/// <see cref="PublishedApiKeys"/>.
+/// Bearer-token check against one <see cref="KeySet"/>. Keys are held only as SHA-256 digests; a presented token is
+/// hashed and compared with every key's digest in constant time, so a known and an unknown token take the same time
+/// and the time says nothing about how much of a key was right. Immutable: a config reload builds a new one and
+/// swaps it in <see cref="PublishedApiKeys"/>; limiter state and usage are kept by key name, so they carry over.
 /// </summary>
-internal sealed class ApiKeyAuthenticator
+internal sealed class ApiKeyAuthenticator(KeySet keys)
 {
-    private readonly Dictionary<string, (byte[] Digest, ApiKeyIdentity Identity)> _byDigest = new(StringComparer.Ordinal);
+    /// <summary>The keys this authenticator checks against.</summary>
+    public KeySet Keys { get; } = keys;
 
-    public ApiKeyAuthenticator(IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels)> keys)
-        : this(keys.Select(k => (k.Key, k.Name, k.AllowedModels, false)))
-    {
-    }
-
-    public ApiKeyAuthenticator(IEnumerable<(string Key, string Name, IEnumerable<string> AllowedModels, bool Admin)> keys)
-    {
-        foreach (var (key, name, allowed, admin) in keys)
-        {
-            var digest = Digest(key);
-            var hex = Convert.ToHexString(digest);
-            // An unnamed key is known by a digest prefix in logs: stable, and useless for recovering the key.
-            var label = string.IsNullOrEmpty(name) ? "key-" + hex[..8].ToLowerInvariant() : name;
-            _byDigest[hex] = (digest, new ApiKeyIdentity(label, allowed.ToHashSet(StringComparer.Ordinal), admin));
-        }
-    }
-
-    public bool Enabled => _byDigest.Count > 0;
+    public bool Enabled => Keys.Count > 0;
 
     public AuthResult Authenticate(string? authorization)
     {
@@ -46,18 +30,19 @@ internal sealed class ApiKeyAuthenticator
             return AuthResult.Invalid;
         }
 
-        var digest = Digest(token);
-        if (_byDigest.TryGetValue(Convert.ToHexString(digest), out var entry) && CryptographicOperations.FixedTimeEquals(digest, entry.Digest))
+        var identity = Keys.Find(Digest(token));
+        return identity switch
         {
-            return new AuthResult(AuthOutcome.Ok, entry.Identity);
-        }
-
-        return AuthResult.Invalid;
+            null => AuthResult.Invalid,
+            { Enabled: false } => new AuthResult(AuthOutcome.Disabled, identity),
+            _ => new AuthResult(AuthOutcome.Ok, identity),
+        };
     }
 
-    private static byte[] Digest(ReadOnlySpan<char> key)
+    public static byte[] Digest(ReadOnlySpan<char> key)
     {
-        var bytes = Encoding.UTF8.GetBytes(key.ToArray());
-        return SHA256.HashData(bytes);
+        Span<byte> bytes = key.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        var n = Encoding.UTF8.GetBytes(key, bytes);
+        return SHA256.HashData(bytes[..n]);
     }
 }

@@ -1,10 +1,13 @@
+using Gateway.Streams.Limits;
+
 namespace Gateway.Host.Http;
 
 /// <summary>
-/// An authenticated caller: its key's name (never the key), the models it may use (empty = all), and whether it
-/// may call the operator endpoints.
+/// An authenticated caller: its key's name (never the key; limits and usage are kept under it), the models it may
+/// use (empty = all), its limits and fair-queue priority, whether it is enabled, and whether it may call the operator
+/// endpoints and read every key's usage.
 /// </summary>
-internal sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> AllowedModels, bool Admin = false)
+internal sealed record ApiKeyIdentity(string Name, IReadOnlySet<string> AllowedModels, KeyLimits Limits, bool Enabled = true, bool Admin = false)
 {
     public bool MayUse(string model) => AllowedModels.Count == 0 || AllowedModels.Contains(model);
 }

@@ -5,4 +5,7 @@ internal enum AuthOutcome
     Ok,
     Missing,
     Invalid,
+
+    /// <summary>A known key whose <c>enabled</c> is false.</summary>
+    Disabled,
 }

@@ -28,6 +28,9 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, PublishedApiKey
             case AuthOutcome.Ok:
                 GatewayRequestFeature.Of(context).Identity = result.Identity;
                 return next(context);
+            case AuthOutcome.Disabled:
+                GatewayRequestFeature.Of(context).Identity = result.Identity;
+                return ErrorResponses.WriteAsync(context, GatewayError.KeyDisabled());
             case AuthOutcome.Missing:
                 return ErrorResponses.WriteAsync(context, GatewayError.MissingBearerToken());
             default:

@@ -25,7 +25,14 @@ internal sealed class GatewayRequestFeature
 
     public RelayResult? Relay { get; set; }
 
+    /// <summary>The token usage vLLM reported (plain body or the stream's usage chunk), when it did.</summary>
     public TokenUsage? Usage { get; set; }
+
+    /// <summary>Generated deltas relayed on a stream: its completion tokens when vLLM's usage chunk never came.</summary>
+    public int DeltasRelayed { get; set; }
+
+    /// <summary>What the key is charged (<see cref="Usage"/>, or for a stream cut short the prompt estimate and the deltas); set when the response ends.</summary>
+    public TokenUsage? ChargedUsage { get; set; }
 
     /// <summary>The request's feature; created on first use when the request-id middleware did not run (tests, error paths).</summary>
     public static GatewayRequestFeature Of(HttpContext context)

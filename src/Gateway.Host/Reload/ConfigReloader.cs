@@ -124,7 +124,7 @@ internal sealed class ConfigReloader : IDisposable
             _log.LogWarning("Configuration reload ({Trigger}): some new models are still starting after {Timeout}; they are listed once up", trigger, applyTimeout);
         }
 
-        _runtime.Keys.Publish(GatewayRuntime.BuildKeys(settings.Auth));
+        _runtime.Keys.Publish(GatewayRuntime.BuildKeys(settings.Auth, _runtime.Settings.RateLimit));
         _current = settings;
 
         if (restart.Count > 0)

@@ -1,31 +1,30 @@
-using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Picking;
 using Gateway.Streams.Proxy;
+using Gateway.Streams.Queueing;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
 
 namespace Gateway.Streams.Pipeline;
 
 /// <summary>
-/// A model's long-lived request pipeline, materialized once: bounded queue → throttle → replica picker → tool-call
-/// preparation → vLLM dispatch (at most <see cref="ModelRoute.MaxInFlight"/> requests in flight). Requests enter
-/// as elements with <see cref="TryEnqueue"/>; a full queue sheds at once instead of waiting.
+/// A model's long-lived request pipeline, materialized once: fair queue → replica picker → tool-call preparation →
+/// vLLM dispatch (at most <see cref="ModelRoute.MaxInFlight"/> requests in flight). Requests enter as elements with
+/// <see cref="Enqueue"/> after their key's limits admitted them; a full queue (or a key's full share of it) sheds at
+/// once instead of waiting. The queue hands the next free slot to the key with the least service so far
+/// (<see cref="FairQueue"/>), and settles that service with the real usage when each request ends.
 /// </summary>
 public sealed class ModelPipeline
 {
-    private readonly ChannelWriter<ProxyRequest> _writer;
-    private readonly ChannelReader<ProxyRequest> _reader;
+    private readonly FairQueue _queue;
     private volatile bool _closed;
 
-    private ModelPipeline(ModelRoute route, Channel<ProxyRequest> channel, Task completion)
+    private ModelPipeline(ModelRoute route, FairQueue queue, Task completion)
     {
         Route = route;
-        _writer = channel.Writer;
-        _reader = channel.Reader;
+        _queue = queue;
         Completion = completion;
     }
 
@@ -38,36 +37,60 @@ public sealed class ModelPipeline
     public bool IsOpen => !_closed && !Completion.IsCompleted;
 
     /// <summary>Requests waiting for an in-flight slot.</summary>
-    public int Queued => _reader.CanCount ? _reader.Count : 0;
+    public int Queued => _queue.Count;
+
+    /// <summary>The fair queue (for inspection and tests).</summary>
+    public FairQueue Queue => _queue;
 
     /// <summary>The stages between the queue and the dispatcher, in order.</summary>
     /// <param name="picker">The model's replica picker (shared with its router for inspection); a new one when null.</param>
-    public static Flow<ProxyRequest, ProxyRequest, NotUsed> Admission(ModelRoute route, IRateLimiter limiter, ReplicaPicker? picker = null) =>
+    public static Flow<ProxyRequest, ProxyRequest, NotUsed> Admission(ModelRoute route, ReplicaPicker? picker = null) =>
         Flow.Create<ProxyRequest>()
-            .Via(new ThrottleStage(limiter))
             .Via(new ReplicaPickerStage(picker ?? new ReplicaPicker(route.Endpoints)))
             .Via(new RequestPreparationStage(route));
 
     public static ModelPipeline Materialize(
-        ModelRoute route, IRateLimiter limiter, VllmDispatcher dispatcher, IMaterializer materializer, ReplicaPicker? picker = null)
+        ModelRoute route, VllmDispatcher dispatcher, IMaterializer materializer, ReplicaPicker? picker = null, TimeProvider? time = null)
     {
-        var channel = Channel.CreateBounded<ProxyRequest>(new BoundedChannelOptions(Math.Max(1, route.MaxQueue))
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-
-        var completion = ChannelSource.FromReader(channel.Reader)
-            .Via(Admission(route, limiter, picker))
+        var queue = new FairQueue(route.MaxQueue, route.MaxQueuePerKey, time);
+        var completion = Source.FromGraph(new FairQueueSource(queue))
+            .Via(Admission(route, picker))
             .SelectAsyncUnordered(route.MaxInFlight, dispatcher.DispatchAsync)
             .ToMaterialized(Sink.Ignore<Done>(), Keep.Right)
             .Run(materializer);
-        return new ModelPipeline(route, channel, completion);
+        return new ModelPipeline(route, queue, completion);
     }
 
-    /// <summary>Offers a request; false when the queue is full (the caller sheds it) or the pipeline stopped.</summary>
-    public bool TryEnqueue(ProxyRequest request) => _writer.TryWrite(request);
+    /// <summary>Offers a request; anything but <see cref="EnqueueResult.Enqueued"/> means the caller answers it.</summary>
+    public EnqueueResult Enqueue(ProxyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_closed)
+        {
+            return EnqueueResult.Closed;
+        }
+
+        var settle = request.OnFinished;
+        request.OnFinished = r =>
+        {
+            settle?.Invoke(r);
+            if (r.DequeuedAt != 0 && (r.PromptTokensUsed is not null || r.CompletionTokensUsed is not null))
+            {
+                // The prompt estimate was charged when the request left the queue: charge the difference and the output.
+                _queue.Charge(r.RateLimitKey, (r.PromptTokensUsed ?? r.PromptTokenEstimate) - r.PromptTokenEstimate + (r.CompletionTokensUsed ?? 0));
+            }
+        };
+        var result = _queue.Enqueue(request);
+        if (result != EnqueueResult.Enqueued)
+        {
+            request.OnFinished = settle; // the caller may offer it elsewhere (a reloaded model's new pipeline)
+        }
+
+        return result;
+    }
+
+    /// <summary>Offers a request; false when the queue (or the key's share) is full or the pipeline stopped.</summary>
+    public bool TryEnqueue(ProxyRequest request) => Enqueue(request) == EnqueueResult.Enqueued;
 
     /// <summary>
     /// Stops taking requests but serves the ones already queued: the stream completes (<see cref="Completion"/>)
@@ -76,15 +99,14 @@ public sealed class ModelPipeline
     public void Drain()
     {
         _closed = true;
-        _writer.TryComplete();
+        _queue.Complete();
     }
 
     /// <summary>Stops taking requests and answers every queued one with <paramref name="error"/>.</summary>
     public void Close(GatewayError error)
     {
         _closed = true;
-        _writer.TryComplete();
-        while (_reader.TryRead(out var request))
+        foreach (var request in _queue.Close())
         {
             request.Reject(error);
         }

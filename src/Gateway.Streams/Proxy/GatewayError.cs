@@ -28,7 +28,7 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
         "invalid_json", "invalid_body", "missing_required_parameter", "invalid_type",
         .. ToolValidationCodes,
         .. AdminCodes,
-        "missing_bearer_token", "invalid_bearer_token", "model_not_allowed", "model_not_found", "not_found",
+        "missing_bearer_token", "invalid_bearer_token", "key_disabled", "model_not_allowed", "model_not_found", "not_found",
         "method_not_allowed", "payload_too_large", "rate_limit_exceeded", "upstream_client_error",
         "upstream_unavailable", "model_overloaded", "upstream_timeout", "internal_error", "client_closed_request",
         "unsupported_media_type", "unsupported_content_encoding", "invalid_utf8", "invalid_unicode_escape", "json_too_deep",
@@ -63,6 +63,9 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
         new(401, "Missing bearer token: send 'Authorization: Bearer <key>'.", Authentication, "missing_bearer_token");
 
     public static GatewayError InvalidBearerToken() => new(401, "Invalid bearer token.", Authentication, "invalid_bearer_token");
+
+    public static GatewayError KeyDisabled() =>
+        new(401, "This API key is disabled.", Authentication, "key_disabled");
 
     public static GatewayError ModelNotAllowed(string model) =>
         new(403, $"This API key may not use the model `{model}`.", "permission_error", "model_not_allowed", "model");

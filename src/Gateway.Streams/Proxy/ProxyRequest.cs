@@ -14,6 +14,7 @@ public sealed class ProxyRequest
     private readonly TaskCompletionSource<Done> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _bodyDisposed;
     private int _phase; // 0 waiting, 1 dispatched, 2 expired in the queue
+    private Action<GatewayError>? _withdraw;
 
     public required string ModelId { get; init; }
 
@@ -39,6 +40,30 @@ public sealed class ProxyRequest
     public required string RateLimitKey { get; init; }
 
     public required string RequestId { get; init; }
+
+    /// <summary>The key's weight in the fair queue (its <c>priority</c>, default 1).</summary>
+    public double Priority { get; init; } = 1;
+
+    /// <summary>Estimated prompt tokens: what the fair queue charges the key when the request leaves the queue.</summary>
+    public int PromptTokenEstimate { get; init; }
+
+    /// <summary>When the request entered its model's queue (a <see cref="TimeProvider"/> timestamp; 0 if it never did).</summary>
+    public long EnqueuedAt { get; set; }
+
+    /// <summary>When the request left the queue for an in-flight slot (a <see cref="TimeProvider"/> timestamp; 0 if it never did).</summary>
+    public long DequeuedAt { get; set; }
+
+    /// <summary>
+    /// Called once when the request is finished (released or rejected): the fair queue settles the key's service
+    /// with what was really used. Set before the request is enqueued.
+    /// </summary>
+    public Action<ProxyRequest>? OnFinished { get; set; }
+
+    /// <summary>Prompt tokens really used, when known (vLLM's usage, or the estimate for a cut-short stream); set before release.</summary>
+    public int? PromptTokensUsed { get; set; }
+
+    /// <summary>Completion tokens really generated, when known; set before release.</summary>
+    public int? CompletionTokensUsed { get; set; }
 
     /// <summary>Fires when the client goes away.</summary>
     public CancellationToken ClientAborted { get; init; }
@@ -86,7 +111,20 @@ public sealed class ProxyRequest
     /// <summary>The dispatcher takes the request; false when it already expired in the queue (then it is skipped).</summary>
     public bool TryMarkDispatched() => Interlocked.CompareExchange(ref _phase, 1, 0) != 2;
 
-    /// <summary>Answers a request still waiting to be dispatched with <paramref name="error"/>; false once it was dispatched.</summary>
+    /// <summary>
+    /// Set by the queue while the request waits in it (null once it left): takes the request out and answers it, so
+    /// a request answered while waiting frees its place at once.
+    /// </summary>
+    public Action<GatewayError>? WithdrawFromQueue
+    {
+        get => Volatile.Read(ref _withdraw);
+        set => Volatile.Write(ref _withdraw, value);
+    }
+
+    /// <summary>
+    /// Answers a request still waiting to be dispatched with <paramref name="error"/> and takes it out of its queue
+    /// if it still waits there; false once it was dispatched.
+    /// </summary>
     public bool TryExpireInQueue(GatewayError error)
     {
         if (Interlocked.CompareExchange(ref _phase, 2, 0) != 0)
@@ -94,6 +132,7 @@ public sealed class ProxyRequest
             return false;
         }
 
+        Interlocked.Exchange(ref _withdraw, null)?.Invoke(error);
         Reject(error);
         return true;
     }
@@ -103,7 +142,11 @@ public sealed class ProxyRequest
 
     private void Finish()
     {
-        _finished.TrySetResult(Done.Instance);
+        if (_finished.TrySetResult(Done.Instance))
+        {
+            OnFinished?.Invoke(this);
+        }
+
         if (Interlocked.Exchange(ref _bodyDisposed, 1) == 0)
         {
             ParsedBody?.Dispose();

@@ -78,7 +78,7 @@ public static class StreamingRelay
         }
         catch (Exception) when (response.ClientAborted)
         {
-            return new RelayOutcome(RelayResult.ClientAborted, state.Usage);
+            return new RelayOutcome(RelayResult.ClientAborted, state.Usage, state.Deltas);
         }
         catch (Exception) when (response.TimedOut)
         {
@@ -107,7 +107,7 @@ public static class StreamingRelay
         if (!state.Written && timeouts is { DeferHeaders: true })
         {
             // Nothing reached the client yet, not even the headers: the caller answers with a real status.
-            return new RelayOutcome(result, state.Usage) { FailedBeforeFirstByte = UpstreamErrorMapper.FromStreamResult(result) };
+            return new RelayOutcome(result, state.Usage, state.Deltas) { FailedBeforeFirstByte = UpstreamErrorMapper.FromStreamResult(result) };
         }
 
         if (!state.SawDone)
@@ -115,7 +115,7 @@ public static class StreamingRelay
             await FinishInBandAsync(client, result, state.SawError, malformed).ConfigureAwait(false);
         }
 
-        return new RelayOutcome(result, state.Usage);
+        return new RelayOutcome(result, state.Usage, state.Deltas);
     }
 
     /// <summary>
@@ -161,6 +161,7 @@ public static class StreamingRelay
             state.SawError |= e.IsError;
             var (usage, usageOnly) = TokenUsage.InspectChunk(e.Data.Span);
             state.Usage = usage ?? state.Usage;
+            state.Deltas += TokenUsage.CountsAsDelta(e.Data.Span) ? 1 : 0;
             if (usageOnly && state.StripUsageChunk)
             {
                 // Not forwarded, but it may end a read whose earlier events still wait for their flush.
@@ -246,5 +247,7 @@ public static class StreamingRelay
         public bool StripUsageChunk { get; init; }
 
         public TokenUsage? Usage { get; set; }
+
+        public int Deltas { get; set; }
     }
 }

@@ -89,6 +89,21 @@ public sealed record TokenUsage(int PromptTokens, int CompletionTokens)
         }
     }
 
+    /// <summary>
+    /// True for a chunk that carries generated output: a non-empty <c>content</c>, <c>text</c>,
+    /// <c>reasoning_content</c> or a <c>tool_calls</c> piece (the role chunk and the usage chunk do not count).
+    /// A byte scan, no parse: called on every streamed event.
+    /// </summary>
+    public static bool CountsAsDelta(ReadOnlySpan<byte> json) =>
+        HasNonEmptyString(json, "\"content\":\""u8) || HasNonEmptyString(json, "\"text\":\""u8)
+        || HasNonEmptyString(json, "\"reasoning_content\":\""u8) || json.IndexOf("\"tool_calls\":[{"u8) >= 0;
+
+    private static bool HasNonEmptyString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> field)
+    {
+        var at = json.IndexOf(field);
+        return at >= 0 && at + field.Length < json.Length && json[at + field.Length] != (byte)'"';
+    }
+
     private static TokenUsage? ReadUsage(ref Utf8JsonReader reader)
     {
         int prompt = 0, completion = 0;

@@ -35,6 +35,12 @@ public sealed record ModelRoute
     /// <summary>The model's own phase timeouts; null ones fall back to the gateway-wide defaults.</summary>
     public PhaseTimeouts Timeouts { get; init; } = PhaseTimeouts.Defaults;
 
+    /// <summary>Requests one key may have waiting in this model's queue, so no key fills the whole queue.</summary>
+    public int MaxQueuePerKey { get; init; } = 128;
+
+    /// <summary>Context length (prompt plus output) in tokens: the output budget of a request that states none.</summary>
+    public int MaxModelLen { get; init; } = 8192;
+
     public bool RenamesModel => !string.Equals(ModelId, UpstreamModel, StringComparison.Ordinal);
 
     /// <summary>The family actually used: <c>auto</c> resolved against the upstream model name.</summary>

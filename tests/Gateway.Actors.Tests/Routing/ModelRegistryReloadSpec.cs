@@ -3,7 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Gateway.Actors.Routing;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
@@ -21,7 +20,6 @@ public class ModelRegistryReloadSpec : Akka.TestKit.Xunit2.TestKit
     {
         var client = new HttpClient(_upstream);
         var dependencies = new ModelRouterDependencies(
-            UnlimitedRateLimiter.Instance,
             new VllmDispatcher(client, TimeSpan.FromSeconds(30)),
             new UpstreamProbe(client, TimeSpan.FromSeconds(5)),
             TimeSpan.FromMilliseconds(100),

@@ -3,7 +3,6 @@ using System.Text;
 using Akka.Actor;
 using Gateway.Actors.Routing;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
@@ -19,7 +18,6 @@ public class ModelRouterActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         var client = new HttpClient(_upstream);
         return new ModelRouterDependencies(
-            UnlimitedRateLimiter.Instance,
             new VllmDispatcher(client, TimeSpan.FromSeconds(30)),
             new UpstreamProbe(client, TimeSpan.FromSeconds(2)),
             probeInterval ?? TimeSpan.FromMilliseconds(100),

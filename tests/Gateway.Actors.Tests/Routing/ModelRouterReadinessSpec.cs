@@ -3,7 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Gateway.Actors.Routing;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
 using Gateway.Streams.Upstream;
@@ -25,7 +24,6 @@ public class ModelRouterReadinessSpec : Akka.TestKit.Xunit2.TestKit
     {
         var client = new HttpClient(_upstream);
         var dependencies = new ModelRouterDependencies(
-            UnlimitedRateLimiter.Instance,
             new VllmDispatcher(client, TimeSpan.FromSeconds(30), policy: new DispatchPolicy { MaxRetries = 0 }),
             new UpstreamProbe(client, TimeSpan.FromSeconds(2)),
             TimeSpan.FromMilliseconds(100),

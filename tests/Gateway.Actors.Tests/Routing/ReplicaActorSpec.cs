@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Gateway.Actors.Routing;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Upstream;
 using Microsoft.Extensions.Time.Testing;
@@ -23,7 +22,6 @@ public class ReplicaActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         var client = new HttpClient(_upstream);
         var dependencies = new ModelRouterDependencies(
-            UnlimitedRateLimiter.Instance,
             new VllmDispatcher(client, TimeSpan.FromSeconds(30), _clock),
             new UpstreamProbe(client, TimeSpan.FromSeconds(2), _clock),
             TimeSpan.FromHours(1),

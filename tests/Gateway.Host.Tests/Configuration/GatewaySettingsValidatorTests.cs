@@ -257,6 +257,36 @@ public sealed class GatewaySettingsValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Key_digests_names_limits_and_priority_are_checked()
+    {
+        var settings = Upstreamed(Model("a", "http://a:1"));
+        var digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("k1"u8)).ToLowerInvariant();
+        settings.Auth.Keys =
+        [
+            new ApiKeySettings { Key = "k1", Name = "one" },
+            new ApiKeySettings { KeySha256 = digest, Name = "two" },
+            new ApiKeySettings { KeySha256 = "abc", Name = "three" },
+            new ApiKeySettings { Key = "k4", KeySha256 = digest, Name = "four" },
+            new ApiKeySettings { Key = "k5", Name = "one", RequestsPerMinute = -1, TokensPerMinute = -2, MaxConcurrent = -3, Priority = 0 },
+        ];
+        settings.RateLimit.TokensPerMinute = -1;
+
+        Assert.Equal(
+            [
+                "Gateway:Auth:Keys:1:KeySha256 repeats the key of Gateway:Auth:Keys:0; keys must be unique.",
+                "Gateway:Auth:Keys:2:KeySha256 must be a SHA-256 digest: 64 hexadecimal digits.",
+                "Gateway:Auth:Keys:3:Key and Gateway:Auth:Keys:3:KeySha256 are both set; give the secret one way only.",
+                "Gateway:Auth:Keys:4:Name 'one' is used by another key; names must be unique (limits and usage are kept by name).",
+                "Gateway:Auth:Keys:4:RequestsPerMinute must be 0 (unlimited) or more, got -1.",
+                "Gateway:Auth:Keys:4:TokensPerMinute must be 0 (unlimited) or more, got -2.",
+                "Gateway:Auth:Keys:4:MaxConcurrent must be 0 (unlimited) or more, got -3.",
+                "Gateway:Auth:Keys:4:Priority must be greater than 0 and at most 1000, got 0.",
+                "Gateway:RateLimit:TokensPerMinute must be 0 (unlimited) or more, got -1.",
+            ],
+            GatewaySettingsValidator.Validate(settings));
+    }
+
+    [Fact]
     public void Api_keys_must_be_non_empty_and_unique_and_allow_only_configured_models()
     {
         var settings = Upstreamed(Model("a", "http://a:1"));
@@ -270,7 +300,7 @@ public sealed class GatewaySettingsValidatorTests : IDisposable
 
         Assert.Equal(
             [
-                "Gateway:Auth:Keys:1:Key must not be empty.",
+                "Gateway:Auth:Keys:1:Key must not be empty (or give Gateway:Auth:Keys:1:KeySha256).",
                 "Gateway:Auth:Keys:2:Key repeats the key of Gateway:Auth:Keys:0; keys must be unique.",
                 "Gateway:Auth:Keys:3:AllowedModels:1 names model 'zzz', which is not configured (configured: a).",
             ],

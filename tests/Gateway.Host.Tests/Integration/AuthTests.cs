@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Gateway.Host.Configuration;
 using Gateway.Host.Tests.Support;
 
@@ -16,6 +18,8 @@ public sealed class AuthTests : IAsyncLifetime
             s.Auth.BearerToken = "legacy-token";
             s.Auth.Keys.Add(new ApiKeySettings { Key = "sk-team-a", Name = "team-a" });
             s.Auth.Keys.Add(new ApiKeySettings { Key = "sk-team-b", Name = "team-b", AllowedModels = ["other-model"] });
+            s.Auth.Keys.Add(new ApiKeySettings { KeySha256 = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("sk-hashed"))).ToLowerInvariant(), Name = "hashed" });
+            s.Auth.Keys.Add(new ApiKeySettings { Key = "sk-retired", Name = "retired", Enabled = false });
         });
         await _gateway.WaitUntilReadyAsync();
     }
@@ -45,10 +49,18 @@ public sealed class AuthTests : IAsyncLifetime
     [Theory]
     [InlineData("legacy-token")]
     [InlineData("sk-team-a")]
+    [InlineData("sk-hashed")] // configured only as its SHA-256 digest
     public async Task Every_configured_key_is_accepted(string token)
     {
         using var response = await _gateway.Client.SendAsync(_gateway.Post("/v1/chat/completions", Chat, token));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_disabled_key_is_401_key_disabled()
+    {
+        using var response = await _gateway.Client.SendAsync(_gateway.Post("/v1/chat/completions", Chat, "sk-retired"));
+        await ErrorAssert.IsOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "key_disabled");
     }
 
     [Fact]

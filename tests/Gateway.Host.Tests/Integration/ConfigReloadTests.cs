@@ -257,5 +257,16 @@ public sealed class ConfigReloadTests : IAsyncLifetime
         // Same name "team", new secret: the bucket it emptied is still empty.
         await ErrorAssert.IsOpenAiErrorAsync(await ChatAsync("a", "sk-team-rotated"), HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
         Assert.Equal("ok", (await AdminConfigAsync()).GetProperty("reload").GetProperty("last").GetProperty("result").GetString());
+
+        // Its usage totals carried over too: the two requests before the reload and the refused one after it.
+        using var usageRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/usage", UriKind.Relative));
+        usageRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-team-rotated");
+        using var usage = await _gateway.Client.SendAsync(usageRequest);
+        var row = Assert.Single(JsonDocument.Parse(await usage.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal("team", row.GetProperty("key").GetString());
+        Assert.Equal(3, row.GetProperty("requests").GetInt64());
+        Assert.Equal(2, row.GetProperty("requests_by_outcome").GetProperty("completed").GetInt64());
+        Assert.Equal(1, row.GetProperty("requests_by_outcome").GetProperty("rate_limited").GetInt64());
+        Assert.True(row.GetProperty("completion_tokens").GetInt64() > 0);
     }
 }

@@ -106,6 +106,7 @@ public sealed class ReplicaFailoverTests
             {
                 s.Models[0].MaxInFlight = 2;
                 s.Models[0].MaxQueue = 2;
+                s.Models[0].MaxQueuePerKey = 2; // every request here comes from the one client
                 s.Models[0].QueueTimeoutSeconds = 0.5; // the model's own queue timeout, shorter than the 1.5 s answers
             },
             simulatorOptions: new SimulatorOptions { TtftMs = 1500 });

@@ -25,6 +25,8 @@ public partial class NamespaceLayeringSpec
         // What the stages and relays are built from.
         ["Limits"] = 2,
         ["Picking"] = 2,
+        ["Accounting"] = 2,
+        ["Queueing"] = 2,
         ["ToolCalls"] = 2,
         ["Upstream"] = 2,
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Akka.Streams;
 using Gateway.Streams.Breaker;
-using Gateway.Streams.Limits;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Stages;
@@ -23,8 +22,8 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
         MaxQueue = maxQueue,
     };
 
-    private ModelPipeline Materialize(ModelRoute route, FakeUpstreamHandler handler, IRateLimiter? limiter = null) =>
-        ModelPipeline.Materialize(route, limiter ?? UnlimitedRateLimiter.Instance, new VllmDispatcher(new HttpClient(handler), TimeSpan.FromSeconds(30)), Sys.Materializer());
+    private ModelPipeline Materialize(ModelRoute route, FakeUpstreamHandler handler) =>
+        ModelPipeline.Materialize(route, new VllmDispatcher(new HttpClient(handler), TimeSpan.FromSeconds(30)), Sys.Materializer());
 
     [Fact]
     public async Task A_request_flows_through_to_the_upstream_and_its_response_comes_back()
@@ -65,28 +64,109 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task The_throttle_answers_429_with_retry_after_once_the_key_is_spent()
+    public async Task A_queued_request_whose_client_leaves_gives_its_place_back_at_once()
     {
-        var handler = new FakeUpstreamHandler((_, _) => Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}")));
-        var limiter = new TokenBucketRateLimiter(2, 100, TimeSpan.FromHours(1), new ManualTimeProvider());
-        var pipeline = Materialize(Route(), handler, limiter);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = FakeUpstreamHandler.Held(release);
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 2), handler);
+        Assert.True(pipeline.TryEnqueue(Requests.Chat()));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+        using var leaves = new CancellationTokenSource();
+        var queued = Enumerable.Range(0, 2).Select(_ => Requests.Chat(aborted: leaves.Token)).ToList();
+        queued.ForEach(r => Assert.True(pipeline.TryEnqueue(r)));
+        Assert.Equal(2, pipeline.Queued);
+        Assert.False(pipeline.TryEnqueue(Requests.Chat()));
 
-        var outcomes = new List<ProxyOutcome>();
-        for (var i = 0; i < 3; i++)
+        await leaves.CancelAsync();
+
+        // Removed on the cancellation itself, not when a slot frees: the place is free before any wait.
+        Assert.Equal(0, pipeline.Queued);
+        Assert.All(queued, r => Assert.Equal(499, Assert.IsType<ProxyOutcome.Rejected>(r.Outcome.Result).Error.Status));
+        Assert.True(pipeline.TryEnqueue(Requests.Chat()));
+        release.SetResult();
+    }
+
+    [Fact]
+    public async Task A_queued_request_that_times_out_gives_its_place_back_at_once_and_is_never_sent()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = FakeUpstreamHandler.Held(release);
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 1), handler);
+        var first = Requests.Chat();
+        Assert.True(pipeline.TryEnqueue(first));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+        var queued = Requests.Chat();
+        Assert.True(pipeline.TryEnqueue(queued));
+        Assert.False(pipeline.TryEnqueue(Requests.Chat()));
+
+        Assert.True(queued.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1)));
+
+        // Withdrawn on the expiry itself, not when a slot frees.
+        Assert.Equal(0, pipeline.Queued);
+        Assert.Equal("queue_timeout", Assert.IsType<ProxyOutcome.Rejected>(queued.Outcome.Result).Error.Code);
+        var next = Requests.Chat();
+        Assert.True(pipeline.TryEnqueue(next));
+
+        release.SetResult();
+        ((ProxyOutcome.Responded)await first.Outcome.WaitAsync(Wait)).Response.Dispose();
+        first.Release();
+        ((ProxyOutcome.Responded)await next.Outcome.WaitAsync(Wait)).Response.Dispose();
+        next.Release();
+        Assert.DoesNotContain(handler.Received, r => r.RequestId == queued.RequestId);
+    }
+
+    [Fact]
+    public async Task Draining_refuses_new_requests_serves_the_queued_ones_then_completes()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = FakeUpstreamHandler.Held(release);
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 4), handler);
+        var admitted = Enumerable.Range(0, 3).Select(_ => Requests.Chat()).ToList();
+        admitted.ForEach(r => Assert.True(pipeline.TryEnqueue(r)));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+
+        pipeline.Drain();
+
+        Assert.False(pipeline.IsOpen);
+        Assert.False(pipeline.TryEnqueue(Requests.Chat()));
+        release.SetResult();
+        foreach (var request in admitted)
         {
-            var request = Requests.Chat();
-            pipeline.TryEnqueue(request);
-            var outcome = await request.Outcome.WaitAsync(Wait);
-            (outcome as ProxyOutcome.Responded)?.Response.Dispose();
+            ((ProxyOutcome.Responded)await request.Outcome.WaitAsync(Wait)).Response.Dispose();
             request.Release();
-            outcomes.Add(outcome);
         }
 
-        var rejected = Assert.IsType<ProxyOutcome.Rejected>(outcomes[2]);
-        Assert.Equal(429, rejected.Error.Status);
-        Assert.Equal("rate_limit_exceeded", rejected.Error.Code);
-        Assert.True(rejected.Error.RetryAfterSeconds >= 1);
-        Assert.Equal(2, handler.Received.Count);
+        await pipeline.Completion.WaitAsync(Wait);
+        Assert.Equal(3, handler.Received.Count);
+    }
+
+    [Fact]
+    public async Task The_next_free_slot_goes_to_the_key_with_the_least_service()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = FakeUpstreamHandler.Held(release);
+        var pipeline = Materialize(Route(maxInFlight: 1, maxQueue: 16), handler);
+        var first = Requests.Chat(key: "busy");
+        Assert.True(pipeline.TryEnqueue(first));
+        await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count == 1), Wait);
+        var busy = Enumerable.Range(0, 5).Select(_ => Requests.Chat(key: "busy", promptEstimate: 100)).ToList();
+        busy.ForEach(r => Assert.True(pipeline.TryEnqueue(r)));
+        var quiet = Requests.Chat(key: "quiet", promptEstimate: 100);
+        Assert.True(pipeline.TryEnqueue(quiet));
+
+        release.SetResult();
+        var all = busy.Append(quiet).Prepend(first).ToDictionary(r => r.RequestId);
+        for (var i = 0; i < all.Count; i++)
+        {
+            await AwaitConditionAsync(() => Task.FromResult(handler.Received.Count > i), Wait);
+            var sent = all[handler.Received.ElementAt(i).RequestId!];
+            ((ProxyOutcome.Responded)await sent.Outcome.WaitAsync(Wait)).Response.Dispose();
+            sent.Release();
+        }
+
+        // The quiet key, which arrived last, went out right after the request already in flight (or one of busy's at most).
+        var sentOrder = handler.Received.Select(r => r.RequestId).ToList();
+        Assert.InRange(sentOrder.IndexOf(quiet.RequestId), 1, 2);
     }
 
     [Fact]

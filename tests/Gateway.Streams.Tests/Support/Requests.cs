@@ -6,7 +6,7 @@ namespace Gateway.Streams.Tests.Support;
 
 public static class Requests
 {
-    public static ProxyRequest Chat(string model = "m", string key = "k", bool stream = false, string? extra = null, CancellationToken aborted = default)
+    public static ProxyRequest Chat(string model = "m", string key = "k", bool stream = false, string? extra = null, int promptEstimate = 0, double priority = 1, CancellationToken aborted = default)
     {
         var json = $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}],"stream":{{(stream ? "true" : "false")}}{{(extra is null ? "" : "," + extra)}}}""";
         var body = Encoding.UTF8.GetBytes(json);
@@ -20,6 +20,8 @@ public static class Requests
             RateLimitKey = key,
             RequestId = Guid.NewGuid().ToString("N"),
             ClientAborted = aborted,
+            PromptTokenEstimate = promptEstimate,
+            Priority = priority,
         };
     }
 }
