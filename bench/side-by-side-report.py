@@ -135,7 +135,7 @@ for key in ("gateway-1m", "gateway-10m"):
         agg[str(r["name"])] += r["ticks"] / r["hz"]
     idle_threads[key] = sorted(agg.items(), key=lambda kv: -kv[1])
 
-# ---------------------------------------------------------------- issue 7 verdicts
+# ---------------------------------------------------------------- target verdicts
 V = []
 
 
@@ -242,7 +242,7 @@ for key, label in (("gateway-1m", "1 model (environment variables)"), ("gateway-
         top = ", ".join(f"`{name}` {sec * 1000:.0f} ms" for name, sec in idle_threads.get(key, [])[:8])
         M.append(f"- Idle CPU, {label}: **{i['pct']:.2f}% of a core** over {i['secs']:.0f} s with no traffic"
                  f" ({i['threads']} threads). Busiest threads (CPU over the window, summed by thread name): {top or 'none'}.")
-M += ["", "## Issue 7 targets", ""] + V + [""]
+M += ["", "## Performance targets", ""] + V + [""]
 M += [f"![throughput and p99 per target and scenario]({os.path.basename(args.svg)})", ""]
 os.makedirs(os.path.dirname(args.md), exist_ok=True)
 # keep hand-written findings (anything after a line '<!-- findings -->') when re-running on the same day

@@ -28,7 +28,7 @@ EOF
 }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) QUICK=1; HELD_WARM=1 REPS=1 DURATION=3 WARMUP=1 HELD=500 SLOW_MS=200 HELD_EVENTS=15 COLD_STARTS=2 IDLE_S=5 ;;
+    --quick) QUICK=1; HELD_WARM=1 REPS=1 DURATION=3 WARMUP=8 HELD=500 SLOW_MS=200 HELD_EVENTS=15 COLD_STARTS=2 IDLE_S=5 ;;
     --scenarios) SCENARIOS="$2"; shift ;;
     --targets) TARGETS="$2"; shift ;;
     --reps) REPS="$2"; shift ;;

@@ -30,7 +30,7 @@ internal sealed class GatewayRuntime : IDisposable
             TtftTimeout = TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds),
             ConnectTimeout = connect,
         });
-        StreamTimeouts = new StreamTimeouts(TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds), TimeSpan.FromSeconds(upstream.IdleTimeoutSeconds), DeferHeaders: true);
+        StreamTimeouts = new StreamTimeouts(TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds), TimeSpan.FromSeconds(upstream.IdleTimeoutSeconds), DeferHeaders: true) { Time = time };
         Probe = new UpstreamProbe(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         Metrics = new VllmMetricsReader(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);
         PromptTokens = new PromptTokenCounter(HttpClient, TimeSpan.FromSeconds(settings.Upstream.ProbeTimeoutSeconds), time);

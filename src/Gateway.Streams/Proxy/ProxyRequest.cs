@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka;
 
@@ -10,8 +11,14 @@ namespace Gateway.Streams.Proxy;
 /// </summary>
 public sealed class ProxyRequest
 {
-    private readonly TaskCompletionSource<ProxyOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<Done> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Both complete with their continuations inline (one thread hop fewer per request): a response arrives on the
+    // dispatcher's pool thread, where the HTTP side may as well go on relaying it; a rejection, which may come from
+    // inside a pipeline stage (the graph's actor), is handed to the pool first (see Reject). The pipeline's only
+    // continuation on Finished posts the freed slot to its graph, which is cheap on any thread.
+    private readonly TaskCompletionSource<ProxyOutcome> _outcome = new();
+    private readonly TaskCompletionSource<Done> _finished = new();
+    private int _answered;
+    private int _finishedOnce;
     private int _bodyDisposed;
     private int _phase; // 0 waiting, 1 dispatched, 2 expired in the queue
     private Action<GatewayError>? _withdraw;
@@ -83,6 +90,12 @@ public sealed class ProxyRequest
     /// </summary>
     public bool StripUsageChunk { get; set; }
 
+    /// <summary>The inbound request's span context: parent of the upstream attempt spans, sent to vLLM as <c>traceparent</c>.</summary>
+    public ActivityContext TraceParent { get; init; }
+
+    /// <summary>The span of the upstream attempt whose response is being relayed; the HTTP side ends it with the relay.</summary>
+    public Activity? UpstreamActivity { get; set; }
+
     /// <summary>Set by the replica picker: the replica this request goes to; after a retry, the replica that answered.</summary>
     public UpstreamEndpoint? Endpoint { get; set; }
 
@@ -100,13 +113,33 @@ public sealed class ProxyRequest
     /// <summary>Completes when the HTTP side is done with the response (or the request was rejected).</summary>
     public Task<Done> Finished => _finished.Task;
 
+    /// <summary>Answered: responded or rejected (the outcome of a rejection may complete a moment later, on the pool).</summary>
+    public bool IsAnswered => Volatile.Read(ref _answered) != 0;
+
     public void Reject(GatewayError error)
     {
-        _outcome.TrySetResult(new ProxyOutcome.Rejected(error));
+        if (Interlocked.Exchange(ref _answered, 1) == 0)
+        {
+            // Never run the waiting HTTP side on the caller's thread: it may be a stage of the model's pipeline.
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static s => s.Request._outcome.TrySetResult(s.Outcome), (Request: this, Outcome: (ProxyOutcome)new ProxyOutcome.Rejected(error)), preferLocal: false);
+        }
+
         Finish();
     }
 
-    public void Respond(UpstreamResponse response) => _outcome.TrySetResult(new ProxyOutcome.Responded(response));
+    /// <summary>vLLM's headers arrived (called on the dispatcher's pool thread): the HTTP side continues on this thread.</summary>
+    public void Respond(UpstreamResponse response)
+    {
+        if (Interlocked.Exchange(ref _answered, 1) == 0)
+        {
+            _outcome.TrySetResult(new ProxyOutcome.Responded(response));
+        }
+        else
+        {
+            response.Dispose(); // answered already (expired in the queue): nobody will read it
+        }
+    }
 
     /// <summary>The dispatcher takes the request; false when it already expired in the queue (then it is skipped).</summary>
     public bool TryMarkDispatched() => Interlocked.CompareExchange(ref _phase, 1, 0) != 2;
@@ -142,9 +175,17 @@ public sealed class ProxyRequest
 
     private void Finish()
     {
-        if (_finished.TrySetResult(Done.Instance))
+        if (Interlocked.Exchange(ref _finishedOnce, 1) == 0)
         {
-            OnFinished?.Invoke(this);
+            // Settle first, then free the slot (Finished's continuations run inline: the pipeline pulls the next request).
+            try
+            {
+                OnFinished?.Invoke(this);
+            }
+            finally
+            {
+                _finished.TrySetResult(Done.Instance);
+            }
         }
 
         if (Interlocked.Exchange(ref _bodyDisposed, 1) == 0)

@@ -7,4 +7,8 @@ namespace Gateway.Streams.Relay;
 /// The client's response has not started: a failure before the first event is returned as
 /// <see cref="RelayOutcome.FailedBeforeFirstByte"/> instead of being written in-band.
 /// </param>
-public sealed record StreamTimeouts(TimeSpan? FirstEvent, TimeSpan? BetweenEvents, bool DeferHeaders = false);
+public sealed record StreamTimeouts(TimeSpan? FirstEvent, TimeSpan? BetweenEvents, bool DeferHeaders = false)
+{
+    /// <summary>The clock the timeouts run on (the gateway's one injected <see cref="TimeProvider"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -47,7 +47,7 @@ internal abstract class RequestGateStage : GraphStage<FlowShape<ProxyRequest, Pr
             try
             {
                 // A request already answered (its client left, or it expired in the queue) passes no further.
-                error = request.ClientAborted.IsCancellationRequested || request.Outcome.IsCompleted ? GatewayError.ClientClosed : _stage.Admit(request);
+                error = request.ClientAborted.IsCancellationRequested || request.IsAnswered ? GatewayError.ClientClosed : _stage.Admit(request);
             }
             catch (Exception e)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Akka;
 using Gateway.Streams.Proxy;
@@ -90,6 +91,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         var keep = false;
         var ttftTimeout = request.Timeouts.Ttft ?? _policy.TtftTimeout;
         var connectTimeout = ConnectTimeout(request);
+        Activity? activity = null;
         using var ttft = ttftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
         try
         {
@@ -104,14 +106,18 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
+            activity = GatewayTracing.StartUpstreamAttempt(request, endpoint, message);
+
             var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ttft?.Token ?? deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
             if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
             {
                 // A stream answered with a whole JSON body (or anything else): nothing the client could read as SSE.
                 var contentType = response.Content.Headers.ContentType?.ToString();
                 response.Dispose();
                 endpoint.RecordGatewayFailure($"{endpoint.Label} answered a stream with {contentType ?? "no content type"}");
+                activity?.SetStatus(ActivityStatusCode.Error, "not an event stream");
                 return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
@@ -119,6 +125,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 && await AwaitFirstEventAsync(response, endpoint, ttft?.Token ?? deadline.Token).ConfigureAwait(false) is { } dropped)
             {
                 // Nothing reached the client yet: a stream that breaks before its first event is retried like a plain request.
+                activity?.SetStatus(ActivityStatusCode.Error, dropped.Code);
                 return new Attempt(null, dropped, true);
             }
 
@@ -126,8 +133,11 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             {
                 endpoint.RecordSuccess();
                 keep = true;
+                request.UpstreamActivity = activity;
                 return new Attempt(response, null, false);
             }
+
+            activity?.SetStatus(ActivityStatusCode.Error, "HTTP " + status);
 
             using (response)
             {
@@ -141,6 +151,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             if (request.ClientAborted.IsCancellationRequested)
             {
                 endpoint.Breaker.RecordAbandoned();
+                activity?.SetStatus(ActivityStatusCode.Error, GatewayError.ClientClosed.Code);
                 return new Attempt(null, GatewayError.ClientClosed, false);
             }
 
@@ -150,10 +161,12 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.RecordGatewayFailure(request.Stream
                     ? $"{endpoint.Label} sent no first event within {seconds:0.###} s"
                     : $"{endpoint.Label} sent no response headers within {seconds:0.###} s");
+                activity?.SetStatus(ActivityStatusCode.Error, "upstream_ttft_timeout");
                 return new Attempt(null, GatewayError.UpstreamTtftTimeout($"vLLM upstream sent no first token within {seconds:0.###} s."), true);
             }
 
             var error = UpstreamErrorMapper.FromDispatchFailure(e, false, TotalTimeout(request), connectTimeout);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             if (deadline.TimedOut)
             {
                 endpoint.Breaker.RecordAbandoned();
@@ -167,6 +180,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         {
             if (!keep)
             {
+                activity?.Stop();
                 endpoint.Leave();
             }
         }

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Text;
 using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.Time.Testing;
 using Gateway.Streams.Breaker;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
+using Gateway.Streams.Sse;
 using Gateway.Streams.Tests.Support;
 
 namespace Gateway.Streams.Tests.Relay;
@@ -49,6 +52,148 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(Body, client.Text);
         // One flush per upstream read that completed events: per event when they arrive apart, once when together.
         Assert.Equal(readSize >= Body.Length ? 1 : 3, client.Flushes);
+    }
+
+    /// <summary>A per-event transform that changes nothing: the stream takes the graph path instead of the direct loop.</summary>
+    private static readonly ResponseTransform PassThroughGraph = new(b => b, () => Flow.Create<SseEvent>());
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    public async Task The_graph_path_of_a_transformed_stream_relays_the_same_bytes_and_flushes(int readSize)
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split(Body, readSize)));
+
+        var result = (await StreamingRelay.RunAsync(response, PassThroughGraph, client, Sys.Materializer())).Kind;
+
+        Assert.Equal(RelayResult.Completed, result);
+        Assert.Equal(Body, client.Text);
+        Assert.Equal(readSize >= Body.Length ? 1 : 3, client.Flushes);
+    }
+
+    [Fact]
+    public async Task The_graph_path_ends_a_truncated_stream_like_the_direct_one()
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(Split("data: {\"a\":1}\n\ndata: {\"b\":", 5)));
+
+        var result = (await StreamingRelay.RunAsync(response, PassThroughGraph, client, Sys.Materializer())).Kind;
+
+        Assert.Equal(RelayResult.UpstreamTruncated, result);
+        Assert.Contains("\"code\":\"upstream_unavailable\"", client.Text, StringComparison.Ordinal);
+        Assert.Equal(1, CountDone(client.Text));
+    }
+
+    [Fact]
+    public async Task An_upstream_silent_after_its_first_event_ends_with_the_idle_timeout_on_the_injected_clock()
+    {
+        var clock = new FakeTimeProvider();
+        var client = new RecordingClientWriter();
+        var upstream = new FirstThenSilentStream(Encoding.UTF8.GetBytes("data: {\"a\":1}\n\n"));
+        using var response = Response(upstream);
+
+        var relay = StreamingRelay.RunAsync(
+            response, null, client, Sys.Materializer(), timeouts: new StreamTimeouts(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)) { Time = clock });
+        await WaitForAsync(() => client.Flushes >= 1 && upstream.Waiting);
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.False(relay.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var outcome = await relay.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(RelayResult.UpstreamIdleTimedOut, outcome.Kind);
+        Assert.StartsWith("data: {\"a\":1}\n\ndata: {\"error\":", client.Text, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"upstream_idle_timeout\"", client.Text, StringComparison.Ordinal);
+        Assert.Equal(1, CountDone(client.Text));
+        Assert.True(upstream.Disposed);
+    }
+
+    [Fact]
+    public async Task An_upstream_that_never_sends_an_event_fails_before_the_first_byte_with_the_ttft_timeout()
+    {
+        var clock = new FakeTimeProvider();
+        var client = new RecordingClientWriter();
+        var upstream = new FirstThenSilentStream([]);
+        using var response = Response(upstream);
+
+        var relay = StreamingRelay.RunAsync(
+            response, null, client, Sys.Materializer(), timeouts: new StreamTimeouts(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), DeferHeaders: true) { Time = clock });
+        await WaitForAsync(() => upstream.Waiting);
+        clock.Advance(TimeSpan.FromSeconds(6));
+
+        var outcome = await relay.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(RelayResult.UpstreamTtftTimedOut, outcome.Kind);
+        Assert.Equal("upstream_ttft_timeout", outcome.FailedBeforeFirstByte?.Code);
+        Assert.Equal("", client.Text);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met within 10 s");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Hands out one chunk (if any), then waits for data that never comes until it is disposed.</summary>
+    private sealed class FirstThenSilentStream(byte[] first) : Stream
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _sentFirst = first.Length == 0;
+
+        public bool Disposed => _disposed.Task.IsCompleted;
+
+        public bool Waiting { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_sentFirst)
+            {
+                if (buffer.IsEmpty)
+                {
+                    return 0;
+                }
+
+                _sentFirst = true;
+                first.CopyTo(buffer);
+                return first.Length;
+            }
+
+            Waiting = true;
+            await _disposed.Task.WaitAsync(cancellationToken);
+            throw new ObjectDisposedException(nameof(FirstThenSilentStream));
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.TrySetResult();
+            base.Dispose(disposing);
+        }
     }
 
     [Fact]

@@ -1,0 +1,80 @@
+using System.Text;
+using System.Threading.Channels;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace Gateway.Host.Hosting;
+
+/// <summary>
+/// The log sink when standard output is a file or a pipe (a container's log, the access log of a deployment): a
+/// request thread only queues its event; one background writer renders the queued events into a buffered writer
+/// and sends them with one write per batch, instead of one locked, flushed console write per line on the request
+/// path. Nothing is dropped: when the queue is full (output blocked) the event is written on the caller's thread.
+/// Disposing writes whatever is still queued.
+/// </summary>
+internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
+{
+    private const int Capacity = 16 * 1024;
+
+    private readonly ITextFormatter _formatter;
+    private readonly TextWriter _output;
+    private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = false });
+    private readonly Lock _writing = new();
+
+    public BufferedConsoleSink(ITextFormatter formatter, Stream output)
+    {
+        _formatter = formatter;
+        _output = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+        _ = Task.Run(PumpAsync);
+    }
+
+    public void Emit(LogEvent logEvent)
+    {
+        if (_queue.Writer.TryWrite(logEvent))
+        {
+            return;
+        }
+
+        lock (_writing)
+        {
+            _formatter.Format(logEvent, _output);
+            _output.Flush();
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        WriteQueued();
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                WriteQueued();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Standard output is gone (the process is ending): nothing left to write to.
+        }
+    }
+
+    private void WriteQueued()
+    {
+        lock (_writing)
+        {
+            while (_queue.Reader.TryRead(out var logEvent))
+            {
+                _formatter.Format(logEvent, _output);
+            }
+
+            _output.Flush();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Buffers;
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Sse;
+
+namespace Gateway.Streams.Relay;
+
+/// <summary>
+/// The pass-through relay of a stream that needs no per-event transform: one async loop, no graph materialized.
+/// Read (waiting with a zero-byte read, so a quiet stream holds no buffer), frame the bytes into events with
+/// <see cref="SseEventParser"/>, write them, flush once after the last event of the read, and only then read again:
+/// a client that stops reading stops the upstream reads, and each event leaves in the read cycle it arrived in.
+/// The read buffer is rented only while bytes are ready and the events are sliced out of it (no copy per event).
+/// Throws what the graph path throws (upstream errors, <see cref="SseProtocolException"/>, <see cref="TimeoutException"/>);
+/// returns when the stream ended, after <c>[DONE]</c> or without it, or when <paramref name="stop"/> fired.
+/// </summary>
+internal static class DirectSseRelay
+{
+    private const int ReadSize = 16 * 1024;
+
+    public static async Task RunAsync(UpstreamResponse response, RelayEventWriter writer, StreamTimeouts? timeouts, CancellationToken stop)
+    {
+        var token = response.Token;
+        var body = await response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+
+        // The client leaving, the deadline, the drain or a phase timeout closes the upstream body at once, even while
+        // the relay is waiting on a client write rather than on a read.
+        using var closeOnCancel = token.UnsafeRegister(static s => ((Stream)s!).Dispose(), body);
+        using var closeOnStop = stop.UnsafeRegister(static s => ((Stream)s!).Dispose(), body);
+        using var watch = StreamSilenceWatch.Start(timeouts, body.Dispose);
+        var parser = new SseEventParser();
+        var events = new List<SseEvent>();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await body.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+                try
+                {
+                    var read = await body.ReadAsync(buffer.AsMemory(0, ReadSize), token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    parser.Feed(buffer.AsMemory(0, read), events);
+                    if (events.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    watch?.Writing();
+                    if (await WriteAllAsync(writer, events).ConfigureAwait(false))
+                    {
+                        return; // [DONE]: anything after it is ignored
+                    }
+
+                    watch?.Heard();
+                }
+                finally
+                {
+                    events.Clear();
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (Exception) when (watch is { TimedOut: true } && !token.IsCancellationRequested)
+        {
+            throw new TimeoutException("The upstream stream was silent for longer than its phase timeout.");
+        }
+        catch (Exception) when (stop.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            // The gateway ends the stream itself: the caller writes shutting_down and [DONE].
+        }
+        finally
+        {
+            // However the relay ended, the upstream connection closes now (the response owner disposes it too).
+            await body.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the events of one read (the last one flushes); true when <c>[DONE]</c> was among them.</summary>
+    private static async ValueTask<bool> WriteAllAsync(RelayEventWriter writer, List<SseEvent> events)
+    {
+        var last = events.Count - 1;
+        for (var i = 0; i <= last; i++)
+        {
+            var e = events[i];
+            if (e.IsDone)
+            {
+                await writer.WriteAsync(e).ConfigureAwait(false);
+                return true;
+            }
+
+            RelayEventWriter.RequireJsonEvent(e);
+            var write = writer.WriteAsync(i < last ? e with { MoreFollows = true } : e);
+            if (!write.IsCompletedSuccessfully)
+            {
+                await write.ConfigureAwait(false);
+            }
+        }
+
+        return false;
+    }
+}

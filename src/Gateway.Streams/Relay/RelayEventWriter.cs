@@ -1,0 +1,144 @@
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Sse;
+
+namespace Gateway.Streams.Relay;
+
+/// <summary>
+/// The client side of one stream relay, shared by both relay paths: writes each event in vLLM's framing, reads
+/// the usage chunk (and drops it when the gateway, not the client, asked for it), and flushes after the last event
+/// of an upstream read. Synchronous when the client side has room (the common case); the frame is written in three
+/// pieces, so relaying an event allocates nothing. Remembers what the relay needs to end the stream properly.
+/// </summary>
+internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripUsageChunk, CancellationToken ct)
+{
+    private static readonly ReadOnlyMemory<byte> DoneFrame = SseFraming.DoneEvent.ToArray();
+    private static readonly ReadOnlyMemory<byte> DataPrefix = SseFraming.DataPrefix.ToArray();
+    private static readonly ReadOnlyMemory<byte> EventEnd = SseFraming.EventEnd.ToArray();
+
+    public IClientResponseWriter Client => client;
+
+    public bool SawDone { get; private set; }
+
+    public bool SawError { get; private set; }
+
+    /// <summary>An event was handed to the client writer (so the response has started).</summary>
+    public bool Written { get; private set; }
+
+    public TokenUsage? Usage { get; private set; }
+
+    /// <summary>Generated deltas received from the upstream (what a stream cut short is charged for without a usage chunk).</summary>
+    public int Deltas { get; private set; }
+
+    /// <summary>Writes one event; flushes when <see cref="SseEvent.MoreFollows"/> is false (the last event of a read).</summary>
+    public ValueTask WriteAsync(SseEvent e)
+    {
+        ValueTask write;
+        if (e.IsDone)
+        {
+            SawDone = true;
+            write = client.WriteAsync(DoneFrame, ct);
+        }
+        else
+        {
+            SawError |= e.IsError;
+            var (usage, usageOnly) = TokenUsage.InspectChunk(e.Data.Span);
+            Usage = usage ?? Usage;
+            Deltas += TokenUsage.CountsAsDelta(e.Data.Span) ? 1 : 0;
+            if (usageOnly && stripUsageChunk)
+            {
+                // Not forwarded, but it may end a read whose earlier events still wait for their flush.
+                return e.MoreFollows ? ValueTask.CompletedTask : client.FlushAsync(ct);
+            }
+
+            write = WriteFrameAsync(e.Data);
+        }
+
+        Written = true;
+        if (e.MoreFollows)
+        {
+            return write;
+        }
+
+        return write.IsCompletedSuccessfully ? client.FlushAsync(ct) : FlushAfterAsync(write);
+    }
+
+    /// <summary>
+    /// vLLM's events are single-line JSON objects (or <c>[DONE]</c>). Anything else would reach the client as an event
+    /// its SDK cannot parse (or, with several <c>data:</c> lines, half lost), so the stream ends with an in-band error.
+    /// </summary>
+    public static SseEvent RequireJsonEvent(SseEvent e)
+    {
+        var data = e.Data.Span;
+        if (e.IsDone)
+        {
+            return e;
+        }
+
+        if (data.IndexOf((byte)'\n') >= 0)
+        {
+            throw new SseProtocolException("an event with several data lines (a missing blank line between events?).");
+        }
+
+        var start = data.TrimStart(" \t\r"u8);
+        if (start.IsEmpty || start[0] != (byte)'{')
+        {
+            throw new SseProtocolException("an event whose data is not a JSON object.");
+        }
+
+        return e;
+    }
+
+    /// <summary><c>data: </c>, the payload, <c>\n\n</c>: vLLM's framing.</summary>
+    private ValueTask WriteFrameAsync(ReadOnlyMemory<byte> payload)
+    {
+        var prefix = client.WriteAsync(DataPrefix, ct);
+        if (!prefix.IsCompletedSuccessfully)
+        {
+            return WriteFrameRestAsync(prefix, payload);
+        }
+
+        var body = client.WriteAsync(payload, ct);
+        if (!body.IsCompletedSuccessfully)
+        {
+            return WriteFrameRestAsync(body, ReadOnlyMemory<byte>.Empty);
+        }
+
+        return client.WriteAsync(EventEnd, ct);
+    }
+
+    private async ValueTask WriteFrameRestAsync(ValueTask pending, ReadOnlyMemory<byte> payload)
+    {
+        await pending.ConfigureAwait(false);
+        if (!payload.IsEmpty)
+        {
+            await client.WriteAsync(payload, ct).ConfigureAwait(false);
+        }
+
+        await client.WriteAsync(EventEnd, ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushAfterAsync(ValueTask write)
+    {
+        await write.ConfigureAwait(false);
+        await client.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The upstream ended without <c>[DONE]</c>: tell the client why (unless vLLM already did), then end the stream properly.</summary>
+    public async Task FinishInBandAsync(GatewayError? error)
+    {
+        try
+        {
+            if (error is not null)
+            {
+                await client.WriteAsync(SseFraming.Frame(GatewayErrorJson.ToBytes(error)), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await client.WriteAsync(DoneFrame, CancellationToken.None).ConfigureAwait(false);
+            await client.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The client is gone as well: nothing left to tell it.
+        }
+    }
+}
