@@ -114,6 +114,7 @@ public class StreamingRelayTimeoutSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>An upstream body that sends its events, then goes silent (a read that waits until cancelled).</summary>
     private sealed class SilentAfter(string[] events) : Stream
     {
+        private readonly CancellationTokenSource _disposed = new();
         private int _next;
 
         public Action? OnSilence { get; init; }
@@ -144,8 +145,28 @@ public class StreamingRelayTimeoutSpec : Akka.TestKit.Xunit2.TestKit
             }
 
             OnSilence?.Invoke();
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, either.Token);
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Like a network stream: disposing it aborts the pending read.
+                throw new IOException("The stream was disposed while a read was pending.");
+            }
+
             return 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _disposed.Cancel();
+            }
+
+            base.Dispose(disposing);
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
