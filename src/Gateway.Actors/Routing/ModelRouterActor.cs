@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
+using Gateway.Streams.Breaker;
 using Gateway.Streams.Picking;
 using Gateway.Streams.Pipeline;
 using Gateway.Streams.Proxy;
@@ -171,7 +172,8 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
     private ModelReadiness? Readiness()
     {
         var endpoints = _route.Endpoints;
-        var inService = endpoints.Where(e => e.Snapshot.ProbeOk == true && e.InService).ToList();
+        // A suspect replica (a gateway failure, its probe under way) stays counted: that lasts one probe round trip.
+        var inService = endpoints.Where(e => e.Snapshot.ProbeOk == true && e.Breaker.State != CircuitState.Open).ToList();
         var probed = endpoints.Count(e => e.Snapshot.ProbedAt is not null);
         var checkedAt = endpoints.Max(e => e.Snapshot.ProbedAt);
         var maxLen = endpoints.Select(e => e.Snapshot.MaxModelLen).FirstOrDefault(l => l is not null);
@@ -195,7 +197,7 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
     {
         var replicas = _route.Endpoints
             .Select((e, i) => _replicas.TryGetValue(e, out var s)
-                ? s with { InFlight = e.InFlight, InService = e.InService, Breaker = e.Breaker.State.ToString(), Retries = e.Retries, GatewayFailures = e.GatewayFailures }
+                ? s with { InFlight = e.InFlight, InService = e.InService, Suspect = e.Suspect, Breaker = e.Breaker.State.ToString(), Retries = e.Retries, GatewayFailures = e.GatewayFailures }
                 : new ReplicaStatus
                 {
                     Upstream = e.Label,

@@ -115,6 +115,12 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
             MaxModelLen = result.MaxModelLen ?? previous.MaxModelLen,
         };
 
+        if (!_pendingProbe)
+        {
+            // The verdict is in the snapshot now (a probe asked for after a later failure is still to come otherwise).
+            _endpoint.ClearSuspicion();
+        }
+
         if (result.Ready)
         {
             _endpoint.Breaker.ProbePassed();
@@ -171,7 +177,8 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
         switch (changed.State)
         {
             case CircuitState.Open:
-                _ejectionReason ??= _lastFailure ?? "gateway failures";
+                // The breaker's change can arrive before the failure's own message: the endpoint already holds its reason.
+                _ejectionReason ??= _endpoint.LastGatewayFailure ?? _lastFailure ?? "gateway failures";
                 var ejectedFor = _endpoint.Breaker.EjectedFor ?? TimeSpan.Zero;
                 _log.Warning(
                     "Replica {Upstream} of {Model} ejected for {Seconds:0.#} s (ejection {Ejections} in a row): {Reason}",
@@ -205,6 +212,7 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
             ActorPath = Self.Path.ToStringWithoutAddress(),
             Weight = _endpoint.Weight,
             InService = _endpoint.InService,
+            Suspect = _endpoint.Suspect,
             Ready = snapshot.ProbeOk == true,
             Reason = snapshot.ProbeReason,
             LastProbeAt = snapshot.ProbedAt,

@@ -9,8 +9,11 @@ public sealed record ReplicaStatus
 
     public double Weight { get; init; } = 1;
 
-    /// <summary>Probe passed (or not probed yet) and not ejected: the picker prefers it.</summary>
+    /// <summary>Probe passed (or not probed yet), not ejected and not suspect: the picker prefers it.</summary>
     public bool InService { get; init; }
+
+    /// <summary>A gateway failure was just seen and the probe it asked for has not answered yet (out of the picker's choice meanwhile).</summary>
+    public bool Suspect { get; init; }
 
     /// <summary>The last probe passed.</summary>
     public bool Ready { get; init; }

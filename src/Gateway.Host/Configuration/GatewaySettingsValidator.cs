@@ -241,6 +241,12 @@ internal static class GatewaySettingsValidator
                 problems.Add(Invariant($"{key(path + ":MaxQueue")} must be 0 or more, got {model.MaxQueue}."));
             }
 
+            OptionalSeconds(problems, key(path + ":ConnectTimeoutSeconds"), model.ConnectTimeoutSeconds);
+            OptionalSeconds(problems, key(path + ":QueueTimeoutSeconds"), model.QueueTimeoutSeconds);
+            OptionalSeconds(problems, key(path + ":TtftTimeoutSeconds"), model.TtftTimeoutSeconds);
+            OptionalSeconds(problems, key(path + ":IdleTimeoutSeconds"), model.IdleTimeoutSeconds);
+            OptionalSeconds(problems, key(path + ":RequestTimeoutSeconds"), model.RequestTimeoutSeconds);
+
             if (model.MaxQueuePerKey < 0)
             {
                 problems.Add(Invariant($"{key(path + ":MaxQueuePerKey")} must be 0 or more, got {model.MaxQueuePerKey}."));
@@ -329,6 +335,15 @@ internal static class GatewaySettingsValidator
         if (value < min || value > max)
         {
             problems.Add(Invariant($"{key} must be between {min} and {max}, got {value}."));
+        }
+    }
+
+    /// <summary>A per-model override: absent, or a valid duration.</summary>
+    private static void OptionalSeconds(List<string> problems, string key, double? value)
+    {
+        if (value is { } seconds)
+        {
+            Seconds(problems, key, seconds);
         }
     }
 

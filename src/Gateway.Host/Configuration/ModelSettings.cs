@@ -39,6 +39,21 @@ internal sealed class ModelSettings
     /// <summary>Requests waiting beyond <see cref="MaxInFlight"/> before new ones are shed (&gt;= 0).</summary>
     public int MaxQueue { get; set; } = 256;
 
+    /// <summary>This model's TCP connect timeout (&gt; 0); null: <c>Gateway:Upstream:ConnectTimeoutSeconds</c>.</summary>
+    public double? ConnectTimeoutSeconds { get; set; }
+
+    /// <summary>This model's queue-wait timeout (&gt; 0); null: <c>Gateway:Upstream:QueueTimeoutSeconds</c>.</summary>
+    public double? QueueTimeoutSeconds { get; set; }
+
+    /// <summary>This model's time-to-first-token timeout (&gt; 0); null: <c>Gateway:Upstream:TtftTimeoutSeconds</c>.</summary>
+    public double? TtftTimeoutSeconds { get; set; }
+
+    /// <summary>This model's idle gap between stream events (&gt; 0); null: <c>Gateway:Upstream:IdleTimeoutSeconds</c>.</summary>
+    public double? IdleTimeoutSeconds { get; set; }
+
+    /// <summary>This model's whole-request timeout (&gt; 0); null: <c>Gateway:Upstream:RequestTimeoutSeconds</c> (<c>VLLM_REQUEST_TIMEOUT_S</c>).</summary>
+    public double? RequestTimeoutSeconds { get; set; }
+
     /// <summary>Requests one key may have waiting (&gt;= 0); 0 = half of <see cref="MaxQueue"/> (at least 1), so no key fills the queue.</summary>
     public int MaxQueuePerKey { get; set; }
 

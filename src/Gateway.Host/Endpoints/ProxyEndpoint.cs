@@ -165,6 +165,7 @@ internal sealed class ProxyEndpoint(
             RateLimitKey = rateLimitKey,
             RequestId = facts.RequestId,
             ClientAborted = ct,
+            Timeouts = handle.Route.Timeouts,
             TraceParent = Activity.Current?.Context ?? default,
             Priority = limits.Priority,
             PromptTokenEstimate = prompt,
@@ -201,7 +202,7 @@ internal sealed class ProxyEndpoint(
             try
             {
                 // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
-                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeout, runtime.Time))
+                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeoutFor(request.Timeouts), runtime.Time))
                 using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
                 {
                     outcome = await request.Outcome.WaitAsync(waiting.Token);
@@ -279,7 +280,7 @@ internal sealed class ProxyEndpoint(
                 client,
                 streams.Materializer,
                 request.StripUsageChunk,
-                runtime.StreamTimeouts,
+                runtime.StreamTimeoutsFor(request.Timeouts),
                 drain.EndStreams);
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;

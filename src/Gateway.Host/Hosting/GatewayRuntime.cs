@@ -23,7 +23,7 @@ internal sealed class GatewayRuntime : IDisposable
         Time = time;
         var upstream = settings.Upstream;
         var connect = TimeSpan.FromSeconds(Math.Min(upstream.ConnectTimeoutSeconds, upstream.RequestTimeoutSeconds));
-        HttpClient = UpstreamHttpClient.Create(connect);
+        HttpClient = UpstreamHttpClient.Create(connect, time);
         Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(upstream.RequestTimeoutSeconds), time, new DispatchPolicy
         {
             MaxRetries = upstream.MaxRetries,
@@ -57,10 +57,20 @@ internal sealed class GatewayRuntime : IDisposable
     /// <summary>Usage per key and model since start-up; read by <c>GET /v1/usage</c> and the metrics.</summary>
     public UsageLedger Usage { get; } = new();
 
-    /// <summary>Phase timeouts of a streamed response, after its headers.</summary>
+    /// <summary>Phase timeouts of a streamed response, after its headers (gateway-wide defaults).</summary>
     public StreamTimeouts StreamTimeouts { get; }
 
+    /// <summary>The queue-wait timeout (gateway-wide default).</summary>
     public TimeSpan QueueTimeout => TimeSpan.FromSeconds(Settings.Upstream.QueueTimeoutSeconds);
+
+    /// <summary>A stream's phase timeouts: the model's own where it has them, else the defaults.</summary>
+    public StreamTimeouts StreamTimeoutsFor(PhaseTimeouts model) =>
+        model.Ttft is null && model.Idle is null
+            ? StreamTimeouts
+            : StreamTimeouts with { FirstEvent = model.Ttft ?? StreamTimeouts.FirstEvent, BetweenEvents = model.Idle ?? StreamTimeouts.BetweenEvents };
+
+    /// <summary>A request's queue-wait timeout: the model's own, else the default.</summary>
+    public TimeSpan QueueTimeoutFor(PhaseTimeouts model) => model.Queue ?? QueueTimeout;
 
     /// <summary>Reads each replica's vLLM <c>/metrics</c> in the background (load signals for the picker).</summary>
     public VllmMetricsReader Metrics { get; }
@@ -77,7 +87,7 @@ internal sealed class GatewayRuntime : IDisposable
     public ModelRouterDependencies RouterDependencies => new(
         Dispatcher, Probe, ProbeInterval, Time, Metrics, TimeSpan.FromSeconds(Settings.Upstream.MetricsIntervalSeconds))
     {
-        DrainTimeout = TimeSpan.FromSeconds(Settings.Upstream.RequestTimeoutSeconds + 5),
+        DrainTimeout = TimeSpan.FromSeconds(Settings.Models.Select(m => m.RequestTimeoutSeconds ?? 0).Append(Settings.Upstream.RequestTimeoutSeconds).Max() + 5),
         RetryBudgetRatio = Settings.Upstream.RetryBudgetPercent / 100,
     };
 
@@ -118,5 +128,15 @@ internal sealed class GatewayRuntime : IDisposable
         MaxQueuePerKey = model.MaxQueuePerKey > 0 ? model.MaxQueuePerKey : Math.Max(1, (model.MaxQueue + 1) / 2),
         MaxModelLen = model.MaxModelLen,
         LogContent = model.LogContent,
+        Timeouts = new PhaseTimeouts
+        {
+            Connect = Seconds(model.ConnectTimeoutSeconds),
+            Queue = Seconds(model.QueueTimeoutSeconds),
+            Ttft = Seconds(model.TtftTimeoutSeconds),
+            Idle = Seconds(model.IdleTimeoutSeconds),
+            Total = Seconds(model.RequestTimeoutSeconds),
+        },
     };
+
+    private static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 }

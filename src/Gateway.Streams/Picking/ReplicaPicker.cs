@@ -58,7 +58,7 @@ public sealed class ReplicaPicker : IReplicaSelector
             RetryBudget.RecordRequest();
         }
 
-        var candidates = Candidates(exclude);
+        var candidates = Candidates(exclude, request);
         Span<double> scores = stackalloc double[candidates.Length];
         for (var i = 0; i < candidates.Length; i++)
         {
@@ -106,7 +106,7 @@ public sealed class ReplicaPicker : IReplicaSelector
         return ReferenceEquals(next, failed) ? null : next;
     }
 
-    private UpstreamEndpoint[] Candidates(UpstreamEndpoint? exclude)
+    private UpstreamEndpoint[] Candidates(UpstreamEndpoint? exclude, ProxyRequest request)
     {
         var adapterOnly = false;
         foreach (var replica in _replicas)
@@ -132,7 +132,16 @@ public sealed class ReplicaPicker : IReplicaSelector
 
         if (exclude is not null && list.Count > 1)
         {
-            list.Remove(exclude);
+            // A retry: first the replicas this request has not failed on yet, else any but the one that just failed.
+            var untried = list.FindAll(r => !ReferenceEquals(r, exclude) && request.TriedReplicas?.Contains(r) != true);
+            if (untried.Count > 0)
+            {
+                list = untried;
+            }
+            else
+            {
+                list.Remove(exclude);
+            }
         }
 
         return [.. list];

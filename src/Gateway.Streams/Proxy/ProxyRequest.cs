@@ -75,6 +75,9 @@ public sealed class ProxyRequest
     /// <summary>Fires when the client goes away.</summary>
     public CancellationToken ClientAborted { get; init; }
 
+    /// <summary>The model's own phase timeouts (null ones fall back to the gateway-wide defaults).</summary>
+    public PhaseTimeouts Timeouts { get; init; } = PhaseTimeouts.Defaults;
+
     /// <summary>The body to send upstream; stages that rewrite the request replace it.</summary>
     public ReadOnlyMemory<byte> UpstreamBody { get; set; }
 
@@ -101,6 +104,9 @@ public sealed class ProxyRequest
 
     /// <summary>How many times the request was sent again to another replica before its first byte (for logs and metrics).</summary>
     public int Retries { get; set; }
+
+    /// <summary>Replicas this request already failed on: a retry goes to one not tried yet whenever one exists.</summary>
+    internal HashSet<UpstreamEndpoint>? TriedReplicas { get; set; }
 
     public Task<ProxyOutcome> Outcome => _outcome.Task;
 

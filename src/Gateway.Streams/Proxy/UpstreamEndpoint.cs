@@ -15,6 +15,8 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     private long _requestFailures;
     private long _retries;
     private ReplicaSnapshot _snapshot = ReplicaSnapshot.NotProbedYet;
+    private string? _lastGatewayFailure;
+    private int _suspect;
 
     /// <summary>The base URL, always ending in <c>/</c> so a path prefix (<c>http://host/vllm/</c>) is kept.</summary>
     public Uri BaseUri { get; } = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
@@ -39,14 +41,24 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     /// <summary>Gateway failures recorded since start (connect, reset, 502/503/504, timeouts, dropped streams).</summary>
     public long GatewayFailures => Interlocked.Read(ref _gatewayFailures);
 
+    /// <summary>The reason of the latest gateway failure, set before it counts (so an ejection it causes can name it).</summary>
+    public string? LastGatewayFailure => Volatile.Read(ref _lastGatewayFailure);
+
     /// <summary>Request-specific 5xx answers (e.g. vLLM's 500 with a body) since start: each triggered a probe, none counted.</summary>
     public long RequestFailures => Interlocked.Read(ref _requestFailures);
 
     /// <summary>Retries sent to this replica since start.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    /// <summary>In service: not ejected, and its last probe (if any) passed.</summary>
-    public bool InService => Snapshot.ProbeOk != false && Breaker.State != CircuitState.Open;
+    /// <summary>In service: not ejected, not suspect, and its last probe (if any) passed.</summary>
+    public bool InService => !Suspect && Snapshot.ProbeOk != false && Breaker.State != CircuitState.Open;
+
+    /// <summary>
+    /// A gateway failure was seen and the probe it asked for has not answered yet: the picker routes around the
+    /// replica meanwhile (a dead replica with nothing in flight would otherwise draw every new request).
+    /// Cleared by that probe's verdict or by a successful answer.
+    /// </summary>
+    public bool Suspect => Volatile.Read(ref _suspect) == 1;
 
     /// <summary>
     /// Raised when something suggests the replica may be down and it should be probed now: the reason, and whether
@@ -60,6 +72,8 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     public void RecordGatewayFailure(string reason)
     {
         Interlocked.Increment(ref _gatewayFailures);
+        Volatile.Write(ref _lastGatewayFailure, reason);
+        Volatile.Write(ref _suspect, 1);
         Breaker.RecordFailure();
         ProbeRequested?.Invoke(reason, false);
     }
@@ -74,6 +88,16 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
         Breaker.RecordAbandoned();
         ProbeRequested?.Invoke(reason, true);
     }
+
+    /// <summary>A 2xx answer: the replica works (ends a suspicion, closes a half-open breaker).</summary>
+    public void RecordSuccess()
+    {
+        Volatile.Write(ref _suspect, 0);
+        Breaker.RecordSuccess();
+    }
+
+    /// <summary>The probe a gateway failure asked for has answered; its verdict now stands in the snapshot.</summary>
+    public void ClearSuspicion() => Volatile.Write(ref _suspect, 0);
 
     internal void CountRetry() => Interlocked.Increment(ref _retries);
 

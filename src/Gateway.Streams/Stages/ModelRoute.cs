@@ -32,6 +32,9 @@ public sealed record ModelRoute
     /// <summary>Requests that may wait for a slot before new ones are shed with 503.</summary>
     public int MaxQueue { get; init; } = 256;
 
+    /// <summary>The model's own phase timeouts; null ones fall back to the gateway-wide defaults.</summary>
+    public PhaseTimeouts Timeouts { get; init; } = PhaseTimeouts.Defaults;
+
     /// <summary>Requests one key may have waiting in this model's queue, so no key fills the whole queue.</summary>
     public int MaxQueuePerKey { get; init; } = 128;
 

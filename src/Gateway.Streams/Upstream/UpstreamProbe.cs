@@ -59,7 +59,8 @@ public sealed class UpstreamProbe(HttpClient client, TimeSpan timeout, TimeProvi
                         && id.ValueKind == JsonValueKind.String
                         && id.ValueEquals(upstreamModel))
                     {
-                        int? maxLen = model.TryGetProperty("max_model_len", out var len) && len.TryGetInt32(out var n) ? n : null;
+                        // An adapter is listed with "max_model_len": null (vLLM): not a number, so no length from it.
+                        int? maxLen = model.TryGetProperty("max_model_len", out var len) && len.ValueKind == JsonValueKind.Number && len.TryGetInt32(out var n) ? n : null;
                         var adapter = model.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.String;
                         return new ProbeResult(endpoint, true, "ok", maxLen, ServesModel: true, IsAdapter: adapter);
                     }

@@ -16,6 +16,8 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     private readonly DispatchPolicy _policy = policy ?? DispatchPolicy.Default;
 
     private const int MaxErrorBodyBytes = 64 * 1024;
+    private const int FirstReadBytes = 4 * 1024;
+    private const int MaxFirstEventBytes = 4 * 1024 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     /// <summary>Dispatches and returns a task that completes when the request's in-flight slot may be reused.</summary>
@@ -43,7 +45,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     /// </summary>
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
-        var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
+        var deadline = new RequestDeadline(TotalTimeout(request), _time, request.ClientAborted);
         var handedOver = false;
         try
         {
@@ -63,6 +65,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                     && request.Replicas?.PickForRetry(request, endpoint) is { } next)
                 {
                     request.Retries++;
+                    (request.TriedReplicas ??= []).Add(endpoint);
                     next.CountRetry();
                     endpoint = next;
                     continue;
@@ -86,8 +89,10 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     {
         endpoint.Enter();
         var keep = false;
+        var ttftTimeout = request.Timeouts.Ttft ?? _policy.TtftTimeout;
+        var connectTimeout = ConnectTimeout(request);
         Activity? activity = null;
-        using var ttft = _policy.TtftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
+        using var ttft = ttftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -95,6 +100,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             content.Headers.ContentType = JsonContentType;
             message.Content = content;
             message.Headers.TryAddWithoutValidation("X-Request-ID", request.RequestId);
+            message.Options.Set(UpstreamHttpClient.ConnectTimeoutOption, connectTimeout);
             if (request.Stream)
             {
                 message.Headers.Accept.ParseAdd("text/event-stream");
@@ -115,9 +121,17 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
+            if (status is >= 200 and < 300 && request.Stream
+                && await AwaitFirstEventAsync(response, endpoint, ttft?.Token ?? deadline.Token).ConfigureAwait(false) is { } dropped)
+            {
+                // Nothing reached the client yet: a stream that breaks before its first event is retried like a plain request.
+                activity?.SetStatus(ActivityStatusCode.Error, dropped.Code);
+                return new Attempt(null, dropped, true);
+            }
+
             if (status is >= 200 and < 300)
             {
-                endpoint.Breaker.RecordSuccess();
+                endpoint.RecordSuccess();
                 keep = true;
                 request.UpstreamActivity = activity;
                 return new Attempt(response, null, false);
@@ -143,13 +157,15 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             if (ttft is { TimedOut: true } && !deadline.TimedOut)
             {
-                var seconds = _policy.TtftTimeout!.Value.TotalSeconds;
-                endpoint.RecordGatewayFailure($"{endpoint.Label} sent no response headers within {seconds:0.###} s");
+                var seconds = ttftTimeout!.Value.TotalSeconds;
+                endpoint.RecordGatewayFailure(request.Stream
+                    ? $"{endpoint.Label} sent no first event within {seconds:0.###} s"
+                    : $"{endpoint.Label} sent no response headers within {seconds:0.###} s");
                 activity?.SetStatus(ActivityStatusCode.Error, "upstream_ttft_timeout");
                 return new Attempt(null, GatewayError.UpstreamTtftTimeout($"vLLM upstream sent no first token within {seconds:0.###} s."), true);
             }
 
-            var error = UpstreamErrorMapper.FromDispatchFailure(e, false, requestTimeout, _policy.ConnectTimeout);
+            var error = UpstreamErrorMapper.FromDispatchFailure(e, false, TotalTimeout(request), connectTimeout);
             activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             if (deadline.TimedOut)
             {
@@ -168,6 +184,106 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Leave();
             }
         }
+    }
+
+    /// <summary>
+    /// Reads a stream's body up to the end of its first event (within the time-to-first-token timeout) and puts the
+    /// bytes back in front of the rest, so the response is handed over only once it has something to relay. A body
+    /// that ends or fails first is a gateway failure: the error returned (the response is disposed), to be retried.
+    /// A timeout or a client leaving propagates as the cancellation it is (the response is disposed).
+    /// </summary>
+    private static async Task<GatewayError?> AwaitFirstEventAsync(HttpResponseMessage response, UpstreamEndpoint endpoint, CancellationToken ct)
+    {
+        var buffer = new byte[FirstReadBytes];
+        var filled = 0;
+        Stream? body = null;
+        try
+        {
+            body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            while (!EndsAnEvent(buffer.AsSpan(0, filled)))
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxFirstEventBytes)
+                    {
+                        break; // an oversized event: the relay reports it
+                    }
+
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    response.Dispose();
+                    endpoint.RecordGatewayFailure($"{endpoint.Label} ended a stream before its first event");
+                    return UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamTruncated);
+                }
+
+                filled += read;
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            response.Dispose();
+            endpoint.RecordGatewayFailure($"{endpoint.Label} broke a stream before its first event: {e.GetType().Name}");
+            return UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamFailed);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        var prefixed = new StreamContent(new PrefixedReadStream(buffer.AsMemory(0, filled), body));
+        foreach (var header in response.Content.Headers)
+        {
+            prefixed.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        response.Content = prefixed;
+        return null;
+    }
+
+    /// <summary>The bytes hold a blank line (two line ends in a row; CRLF, LF or CR): the first event is complete.</summary>
+    private static bool EndsAnEvent(ReadOnlySpan<byte> bytes)
+    {
+        var atLineStart = true;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var b = bytes[i];
+            if (b == (byte)'\n' && i > 0 && bytes[i - 1] == (byte)'\r')
+            {
+                continue; // the second half of CRLF
+            }
+
+            if (b is (byte)'\r' or (byte)'\n')
+            {
+                if (atLineStart && i > 0)
+                {
+                    return true;
+                }
+
+                atLineStart = true;
+            }
+            else
+            {
+                atLineStart = false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The whole request's timeout: the model's own, else the gateway-wide one (<c>VLLM_REQUEST_TIMEOUT_S</c>).</summary>
+    private TimeSpan TotalTimeout(ProxyRequest request) => request.Timeouts.Total ?? requestTimeout;
+
+    /// <summary>The connect timeout of one attempt: the model's own, else the policy's; never longer than the whole request.</summary>
+    private TimeSpan ConnectTimeout(ProxyRequest request)
+    {
+        var connect = request.Timeouts.Connect ?? _policy.ConnectTimeout;
+        var total = TotalTimeout(request);
+        return connect < total ? connect : total;
     }
 
     private readonly record struct Attempt(HttpResponseMessage? Response, GatewayError? Error, bool Retryable);
@@ -194,7 +310,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.Breaker.RecordAbandoned();
                 break;
             default:
-                endpoint.Breaker.RecordSuccess();
+                endpoint.RecordSuccess();
                 break;
         }
     }

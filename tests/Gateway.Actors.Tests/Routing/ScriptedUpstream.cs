@@ -10,6 +10,14 @@ public sealed class ScriptedUpstream : HttpMessageHandler
     public volatile string ServedModel = "m";
     public volatile bool Down;
 
+    /// <summary>Hosts (<c>a.test</c>) that refuse connections while the others answer: one dead replica of several.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> DownHosts { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    private int _healthProbes;
+
+    /// <summary><c>/health</c> requests seen (each probe starts with one).</summary>
+    public int HealthProbes => Volatile.Read(ref _healthProbes);
+
     /// <summary>While set and not completed, health probes wait for it (a replica slow to answer its first probe).</summary>
     public volatile TaskCompletionSource? ProbesHeld;
 
@@ -31,7 +39,12 @@ public sealed class ScriptedUpstream : HttpMessageHandler
 
     private HttpResponseMessage Answer(HttpRequestMessage request)
     {
-        if (Down)
+        if (request.RequestUri!.AbsolutePath == "/health")
+        {
+            Interlocked.Increment(ref _healthProbes);
+        }
+
+        if (Down || DownHosts.ContainsKey(request.RequestUri.Host))
         {
             throw new HttpRequestException(HttpRequestError.ConnectionError, "refused");
         }

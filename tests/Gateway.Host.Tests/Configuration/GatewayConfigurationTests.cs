@@ -293,6 +293,40 @@ public sealed class GatewayConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_model_may_override_each_phase_timeout_and_the_rest_keep_the_gateway_defaults()
+    {
+        var path = _env.WriteFile("timeouts.json", """
+            {
+              "upstream": { "ttftTimeoutSeconds": 30, "requestTimeoutSeconds": 120 },
+              "models": [
+                { "id": "slow", "upstreams": ["http://10.0.0.5:8000"],
+                  "connectTimeoutSeconds": 2, "queueTimeoutSeconds": 5, "ttftTimeoutSeconds": 900, "idleTimeoutSeconds": 60, "requestTimeoutSeconds": 1800 },
+                { "id": "plain", "upstreams": ["http://10.0.0.6:8000"] }
+              ]
+            }
+            """);
+
+        var settings = _env.Bind(Env(("GATEWAY_CONFIG_FILE", path)));
+        Assert.Empty(GatewaySettingsValidator.Validate(settings));
+        var routes = Gateway.Host.Hosting.GatewayRuntime.BuildRoutes(settings, TimeProvider.System);
+
+        var slow = routes[0].Timeouts;
+        Assert.Equal(
+            (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1800)),
+            (slow.Connect, slow.Queue, slow.Ttft, slow.Idle, slow.Total));
+        Assert.Equal(Gateway.Streams.Proxy.PhaseTimeouts.Defaults, routes[1].Timeouts); // falls back to Gateway:Upstream
+        Assert.Equal(30, settings.Upstream.TtftTimeoutSeconds);
+
+        using var runtime = new Gateway.Host.Hosting.GatewayRuntime(settings, TimeProvider.System);
+        Assert.Equal(TimeSpan.FromSeconds(900), runtime.StreamTimeoutsFor(slow).FirstEvent);
+        Assert.Equal(TimeSpan.FromSeconds(60), runtime.StreamTimeoutsFor(slow).BetweenEvents);
+        Assert.Equal(TimeSpan.FromSeconds(30), runtime.StreamTimeoutsFor(routes[1].Timeouts).FirstEvent);
+        Assert.Equal(TimeSpan.FromSeconds(5), runtime.QueueTimeoutFor(slow));
+        Assert.Equal(TimeSpan.FromSeconds(60), runtime.QueueTimeoutFor(routes[1].Timeouts));
+        Assert.Equal(TimeSpan.FromSeconds(1805), runtime.RouterDependencies.DrainTimeout); // the longest request bounds a drain
+    }
+
+    [Fact]
     public void The_config_file_may_wrap_its_settings_in_a_Gateway_object()
     {
         _env.WriteFile("wrapped.json", """

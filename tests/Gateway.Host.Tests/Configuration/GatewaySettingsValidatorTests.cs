@@ -57,6 +57,25 @@ public sealed class GatewaySettingsValidatorTests : IDisposable
     }
 
     [Fact]
+    public void A_models_own_phase_timeouts_are_checked_each_naming_its_key()
+    {
+        var model = Model("m", "http://10.0.0.5:8000");
+        model.ConnectTimeoutSeconds = 0;
+        model.QueueTimeoutSeconds = -1;
+        model.TtftTimeoutSeconds = double.PositiveInfinity;
+        model.IdleTimeoutSeconds = 1e12;
+        model.RequestTimeoutSeconds = double.NaN;
+
+        var problems = GatewaySettingsValidator.Validate(Upstreamed(model));
+
+        Assert.Equal(
+            ["ConnectTimeoutSeconds", "QueueTimeoutSeconds", "TtftTimeoutSeconds", "IdleTimeoutSeconds", "RequestTimeoutSeconds"],
+            problems.Select(p => p.Split(' ')[0].Split(':')[^1]));
+        Assert.All(problems, p => Assert.StartsWith("Gateway:Models:0:", p, StringComparison.Ordinal));
+        Assert.All(problems, p => Assert.Contains("must be greater than 0 and at most", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Port_zero_set_without_a_legacy_variable_names_only_the_gateway_key()
     {
         var settings = new GatewaySettings { Server = { Port = 0 } };

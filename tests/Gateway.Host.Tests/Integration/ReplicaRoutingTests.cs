@@ -174,6 +174,10 @@ public sealed class ReplicaRoutingTests
         {
             using var response = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            // The timeout made the replica suspect until the probe it asked for answers (it passes: /health is fast).
+            await Eventually.TrueAsync(
+                async () => !Replica(await ActorsAsync(gateway), 0).GetProperty("suspect").GetBoolean(), "the hanging replica's probe answered");
         }
 
         await Eventually.TrueAsync(

@@ -132,12 +132,32 @@ public class ReplicaPickerSpec
         var picker = new ReplicaPicker([replica, other]);
         Assert.Same(other, picker.Pick(Requests.Chat()));
 
+        // What the replica's actor does when the probe it asked for passes.
+        replica.ClearSuspicion();
         replica.Breaker.ProbePassed();
 
         Assert.Same(replica, picker.Pick(Requests.Chat()));
         Assert.Same(other, picker.Pick(Requests.Chat())); // only one trial until it succeeds
-        replica.Breaker.RecordSuccess();
+        replica.RecordSuccess();
         Assert.Same(replica, picker.Pick(Requests.Chat()));
+    }
+
+    [Fact]
+    public void A_gateway_failure_below_the_threshold_keeps_new_requests_away_until_its_probe_answers()
+    {
+        var failed = Replica("failed", threshold: 5);
+        var busy = Replica("busy");
+        Load(busy, 10); // the failed replica has nothing in flight: least outstanding would pick it every time
+        var picker = new ReplicaPicker([failed, busy]);
+
+        failed.RecordGatewayFailure("connection refused");
+
+        Assert.Equal(CircuitState.Closed, failed.Breaker.State);
+        Assert.True(failed.Suspect);
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.Same(busy, picker.Pick(Requests.Chat())));
+
+        failed.ClearSuspicion(); // its probe passed
+        Assert.Same(failed, picker.Pick(Requests.Chat()));
     }
 
     [Fact]
