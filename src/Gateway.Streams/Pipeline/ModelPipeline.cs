@@ -52,7 +52,7 @@ public sealed class ModelPipeline
     public static ModelPipeline Materialize(
         ModelRoute route, VllmDispatcher dispatcher, IMaterializer materializer, ReplicaPicker? picker = null, TimeProvider? time = null)
     {
-        var queue = new FairQueue(route.MaxQueue, route.MaxQueuePerKey, time);
+        var queue = new FairQueue(route.MaxQueue, route.MaxQueuePerKey, time, route.MaxInFlight);
         var completion = Source.FromGraph(new FairQueueSource(queue))
             .Via(Admission(route, picker))
             .SelectAsyncUnordered(route.MaxInFlight, dispatcher.DispatchAsync)
@@ -78,6 +78,11 @@ public sealed class ModelPipeline
             {
                 // The prompt estimate was charged when the request left the queue: charge the difference and the output.
                 _queue.Charge(r.RateLimitKey, (r.PromptTokensUsed ?? r.PromptTokenEstimate) - r.PromptTokenEstimate + (r.CompletionTokensUsed ?? 0));
+            }
+
+            if (r.DequeuedAt != 0)
+            {
+                _queue.SlotFreed();
             }
         };
         var result = _queue.Enqueue(request);

@@ -18,17 +18,21 @@ public sealed class FairQueue
     private readonly Dictionary<string, KeyQueue> _keys = new(StringComparer.Ordinal);
     private readonly int _maxQueue;
     private readonly int _maxPerKey;
+    private readonly int _maxInFlight;
     private readonly TimeProvider _time;
     private Action? _waiter;
     private double _floor;
     private long _served;
     private int _count;
+    private int _dispatched;
     private bool _closed;
 
-    public FairQueue(int maxQueue, int maxPerKey, TimeProvider? time = null)
+    /// <param name="maxInFlight">The pipeline's in-flight bound; its free slots stretch both queue bounds (0: no stretch).</param>
+    public FairQueue(int maxQueue, int maxPerKey, TimeProvider? time = null, int maxInFlight = 0)
     {
         _maxQueue = Math.Max(1, maxQueue);
         _maxPerKey = Math.Clamp(maxPerKey, 1, _maxQueue);
+        _maxInFlight = Math.Max(0, maxInFlight);
         _time = time ?? TimeProvider.System;
     }
 
@@ -59,7 +63,8 @@ public sealed class FairQueue
                 return EnqueueResult.Closed;
             }
 
-            if (_count >= _maxQueue)
+            var freeSlots = Math.Max(0, _maxInFlight - Volatile.Read(ref _dispatched));
+            if (_count >= _maxQueue + freeSlots)
             {
                 return EnqueueResult.QueueFull;
             }
@@ -70,7 +75,7 @@ public sealed class FairQueue
                 _keys[request.RateLimitKey] = key;
             }
 
-            if (key.Waiting.Count >= _maxPerKey)
+            if (key.Waiting.Count >= _maxPerKey + freeSlots)
             {
                 return EnqueueResult.KeyQueueFull;
             }
@@ -122,6 +127,7 @@ public sealed class FairQueue
         entry.Registration.Dispose();
         request = entry.Request;
         request.WithdrawFromQueue = null;
+        Interlocked.Increment(ref _dispatched);
         request.DequeuedAt = _time.GetTimestamp();
         return true;
     }
@@ -143,6 +149,15 @@ public sealed class FairQueue
             }
 
             queue.Counter += tokens / queue.Weight;
+        }
+    }
+
+    /// <summary>A request taken from this queue has finished: its in-flight slot is free again.</summary>
+    public void SlotFreed()
+    {
+        if (Interlocked.Decrement(ref _dispatched) < 0)
+        {
+            Interlocked.Exchange(ref _dispatched, 0);
         }
     }
 

@@ -31,6 +31,32 @@ public class FairQueueSpec
     }
 
     [Fact]
+    public void Free_in_flight_slots_stretch_the_bounds_so_a_burst_is_not_shed_while_slots_are_idle()
+    {
+        // maxInFlight 3, maxQueue 2 (1 per key): queued plus in flight may reach 5.
+        var queue = new FairQueue(2, 1, maxInFlight: 3);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(EnqueueResult.Enqueued, queue.Enqueue(Requests.Chat(key: "a")));
+        }
+
+        Assert.Equal(EnqueueResult.KeyQueueFull, queue.Enqueue(Requests.Chat(key: "a")));
+        Assert.Equal(EnqueueResult.Enqueued, queue.Enqueue(Requests.Chat(key: "b")));
+        Assert.Equal(EnqueueResult.QueueFull, queue.Enqueue(Requests.Chat(key: "c")));
+
+        // Three leave for their slots: the queue is back to its own bounds (2 waiting, no slot free).
+        Next(queue);
+        Next(queue);
+        Next(queue);
+        Assert.Equal(EnqueueResult.QueueFull, queue.Enqueue(Requests.Chat(key: "c")));
+
+        // A slot frees: one more may wait.
+        queue.SlotFreed();
+        Assert.Equal(EnqueueResult.Enqueued, queue.Enqueue(Requests.Chat(key: "c")));
+        Assert.Equal(EnqueueResult.QueueFull, queue.Enqueue(Requests.Chat(key: "d")));
+    }
+
+    [Fact]
     public void A_key_that_was_idle_banks_no_credit()
     {
         var queue = new FairQueue(100, 100);
