@@ -42,7 +42,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     /// </summary>
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
-        var deadline = new RequestDeadline(requestTimeout, _time, request.ClientAborted);
+        var deadline = new RequestDeadline(requestTimeout, _policy.TtftTimeout, _time, request.ClientAborted);
         var handedOver = false;
         try
         {
@@ -58,9 +58,10 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 }
 
                 var error = attempt.Error!;
-                if (attempt.Retryable && request.Retries < _policy.MaxRetries && !deadline.Token.IsCancellationRequested
+                if (attempt.Retryable && request.Retries < _policy.MaxRetries && !deadline.TimedOut && !deadline.CallerCancelled
                     && request.Replicas?.PickForRetry(request, endpoint) is { } next)
                 {
+                    deadline.RestartPhase();
                     request.Retries++;
                     next.CountRetry();
                     endpoint = next;
@@ -85,7 +86,6 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     {
         endpoint.Enter();
         var keep = false;
-        using var ttft = _policy.TtftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -98,7 +98,8 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ttft?.Token ?? deadline.Token).ConfigureAwait(false);
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            deadline.EndPhase(); // headers in: the time-to-first-token phase is over, the rest of the total counts
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
             {
@@ -131,7 +132,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 return new Attempt(null, GatewayError.ClientClosed, false);
             }
 
-            if (ttft is { TimedOut: true } && !deadline.TimedOut)
+            if (deadline.PhaseTimedOut)
             {
                 var seconds = _policy.TtftTimeout!.Value.TotalSeconds;
                 endpoint.RecordGatewayFailure($"{endpoint.Label} sent no response headers within {seconds:0.###} s");
