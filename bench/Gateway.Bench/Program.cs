@@ -5,6 +5,7 @@ using Gateway.Bench;
 // Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|relay|http|all] [--requests N] [--streams N] [--seconds S] [--concurrency C]
 //        dotnet run -c Release --project bench/Gateway.Bench -- micro [--filter '*Name*']  (BenchmarkDotNet, in-process, with allocations)
 //        dotnet run -c Release --project bench/Gateway.Bench -- keys    (BenchmarkDotNet: known and unknown bearer keys take the same time)
+//        dotnet run -c Release --project bench/Gateway.Bench -- telemetry   (what metrics and tracing add per request, no exporter)
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -23,6 +24,13 @@ if (mode == "keys")
 {
     var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
     BenchmarkDotNet.Running.BenchmarkRunner.Run<KeyLookupBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
+    return;
+}
+
+if (mode == "telemetry")
+{
+    var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<TelemetryBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
     return;
 }
 

@@ -26,17 +26,17 @@ public sealed record ModelEntry(ModelRoute Route, ModelPipeline? Pipeline, Model
     {
         if (Pipeline is not { } pipeline)
         {
-            return GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1);
+            return GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1) with { Cause = "model_unavailable" };
         }
 
         return pipeline.Enqueue(request) switch
         {
             EnqueueResult.Enqueued => null,
             EnqueueResult.KeyQueueFull => GatewayError.Overloaded(
-                $"Model '{ModelId}' is overloaded: this key already has its share of the queue ({Route.MaxQueuePerKey} requests) waiting. Retry later.", 1),
+                $"Model '{ModelId}' is overloaded: this key already has its share of the queue ({Route.MaxQueuePerKey} requests) waiting. Retry later.", 1) with { Cause = "key_queue_full" },
             EnqueueResult.QueueFull when pipeline.IsOpen =>
-                GatewayError.Overloaded($"Model '{ModelId}' is overloaded: {Route.MaxInFlight} requests in flight and {Route.MaxQueue} queued. Retry later.", 1),
-            _ => GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1),
+                GatewayError.Overloaded($"Model '{ModelId}' is overloaded: {Route.MaxInFlight} requests in flight and {Route.MaxQueue} queued. Retry later.", 1) with { Cause = "queue_full" },
+            _ => GatewayError.Overloaded($"Model '{ModelId}' is not accepting requests right now.", 1) with { Cause = "model_unavailable" },
         };
     }
 }

@@ -69,7 +69,7 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
         _picker.PanicChanged -= _onPanic;
         if (_pipeline is { } pipeline)
         {
-            pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' is shutting down.", 1));
+            pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' is shutting down.", 1) with { Cause = "model_unavailable" });
             Context.Parent.Tell(new ModelPipelineChanged(_route.ModelId, null));
         }
     }
@@ -120,7 +120,7 @@ internal sealed class ModelRouterActor : ReceiveActor, IWithTimers
             return;
         }
 
-        stopped.Pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' pipeline restarted; retry.", 1));
+        stopped.Pipeline.Close(GatewayError.Overloaded($"Model '{_route.ModelId}' pipeline restarted; retry.", 1) with { Cause = "model_unavailable" });
         _restarts++;
         _log.Warning(stopped.Cause, "Pipeline for model {Model} stopped; materializing it again (restart {Restarts})", _route.ModelId, _restarts);
         StartPipeline();

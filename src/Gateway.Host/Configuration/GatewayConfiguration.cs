@@ -164,6 +164,7 @@ internal static class GatewayConfiguration
     {
         settings.Server.Host = settings.Server.Host?.Trim() ?? "";
         settings.LogLevel = settings.LogLevel?.Trim() ?? "";
+        settings.LogFormat = settings.LogFormat?.Trim() ?? "";
 
         if (settings.Models.Count == 0)
         {

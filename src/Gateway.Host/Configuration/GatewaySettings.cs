@@ -26,6 +26,9 @@ internal sealed class GatewaySettings
     /// <summary>Upstream circuit breaker.</summary>
     public CircuitBreakerSettings CircuitBreaker { get; set; } = new();
 
+    /// <summary>The Prometheus scrape endpoint.</summary>
+    public MetricsSettings Metrics { get; set; } = new();
+
     /// <summary>Upstream timeouts and probing.</summary>
     public UpstreamSettings Upstream { get; set; } = new();
 
@@ -44,6 +47,12 @@ internal sealed class GatewaySettings
 
     /// <summary>Legacy <c>LOG_LEVEL</c>: one of <see cref="GatewayLogLevel.Names"/>, case-insensitive.</summary>
     public string LogLevel { get; set; } = "INFO";
+
+    /// <summary><c>LOG_FORMAT</c>: <c>text</c> (human console, default) or <c>json</c> (compact JSON, one object per line, every sink).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>True when <see cref="LogFormat"/> asks for compact JSON.</summary>
+    public bool JsonLogs => string.Equals(LogFormat, "json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// True when no model has an upstream URL: the host must start the embedded vLLM simulator and point

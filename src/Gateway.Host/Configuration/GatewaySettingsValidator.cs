@@ -59,6 +59,20 @@ internal static class GatewaySettingsValidator
             problems.Add($"{Key("Gateway:LogLevel")} must be one of {string.Join(", ", GatewayLogLevel.Names)} (any case), got '{settings.LogLevel}'.");
         }
 
+        if (!settings.LogFormat.Equals("text", StringComparison.OrdinalIgnoreCase) && !settings.JsonLogs)
+        {
+            problems.Add($"{Key("Gateway:LogFormat")} must be 'text' or 'json' (any case), got '{settings.LogFormat}'.");
+        }
+
+        if (settings.Metrics.Port is < 0 or > 65535)
+        {
+            problems.Add($"{Key("Gateway:Metrics:Port")} must be 0 (serve /metrics on the gateway's port) or between 1 and 65535, got {settings.Metrics.Port.ToString(CultureInfo.InvariantCulture)}.");
+        }
+        else if (settings.Metrics.Port != 0 && settings.Metrics.Port == settings.Server.Port)
+        {
+            problems.Add($"{Key("Gateway:Metrics:Port")} must differ from {Key("Gateway:Server:Port")} ({settings.Server.Port.ToString(CultureInfo.InvariantCulture)}); use 0 to serve /metrics on the gateway's port.");
+        }
+
         ValidateModels(settings, problems, Key);
         return problems;
     }

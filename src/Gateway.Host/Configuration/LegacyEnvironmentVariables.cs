@@ -29,6 +29,7 @@ internal static class LegacyEnvironmentVariables
     public const string CircuitBreakerFailureThreshold = "CIRCUIT_BREAKER_FAILURE_THRESHOLD";
     public const string CircuitBreakerCooldown = "CIRCUIT_BREAKER_COOLDOWN_S";
     public const string LogLevel = "LOG_LEVEL";
+    public const string LogFormat = "LOG_FORMAT";
     public const string ToolCallParser = "TOOL_CALL_PARSER";
 
     /// <summary>Legacy variables that map to one scalar key each.</summary>
@@ -48,6 +49,7 @@ internal static class LegacyEnvironmentVariables
             [CircuitBreakerFailureThreshold] = "Gateway:CircuitBreaker:FailureThreshold",
             [CircuitBreakerCooldown] = "Gateway:CircuitBreaker:CooldownSeconds",
             [LogLevel] = "Gateway:LogLevel",
+            [LogFormat] = "Gateway:LogFormat",
         };
 
     /// <summary>Legacy variables that describe the single model <c>Gateway:Models:0</c>.</summary>

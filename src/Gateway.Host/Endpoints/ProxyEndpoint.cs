@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
 using Gateway.Host.Http;
+using Gateway.Host.Observability;
 using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
 using Gateway.Streams.Accounting;
@@ -109,6 +111,7 @@ internal sealed class ProxyEndpoint(
             return null;
         }
 
+        facts.ModelId = handle.ModelId;
         var identity = facts.Identity;
         if (identity is not null && !identity.MayUse(model))
         {
@@ -133,7 +136,16 @@ internal sealed class ProxyEndpoint(
             runtime.Usage.Record(rateLimitKey, model, UsageOutcome.RateLimited, 0, 0);
             RateLimitHeaders.WriteRetryAfterMs(context.Response, decision.RetryAfter);
             await ErrorResponses.WriteAsync(context, GatewayError.RateLimited(
-                $"Rate limit exceeded: {decision.ExceededLimit} for this key.", RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter)));
+                $"Rate limit exceeded: {decision.ExceededLimit} for this key.", RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter)) with
+            {
+                Cause = decision.ExceededLimit switch
+                {
+                    "requests per minute" => "key_rpm",
+                    "tokens per minute" => "key_tpm",
+                    "concurrent requests" => "key_concurrency",
+                    _ => "rate_limited",
+                },
+            });
             return null;
         }
 
@@ -148,10 +160,12 @@ internal sealed class ProxyEndpoint(
             RateLimitKey = rateLimitKey,
             RequestId = facts.RequestId,
             ClientAborted = ct,
+            TraceParent = Activity.Current?.Context ?? default,
             Priority = limits.Priority,
             PromptTokenEstimate = prompt,
             OnFinished = r => lease.Complete(r.PromptTokensUsed is null && r.CompletionTokensUsed is null ? null : (r.PromptTokensUsed ?? 0) + (r.CompletionTokensUsed ?? 0)),
         };
+        facts.Request = request;
 
         if (handle.TryEnqueue(request) is { } shed)
         {
@@ -175,6 +189,7 @@ internal sealed class ProxyEndpoint(
 
     private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
     {
+        var queuedAt = GatewayTracing.Source.HasListeners() ? runtime.Time.GetUtcNow() : default;
         ProxyOutcome outcome;
         using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
         {
@@ -188,6 +203,7 @@ internal sealed class ProxyEndpoint(
             }
             catch (OperationCanceledException)
             {
+                RecordAdmissionSpan(request, queuedAt);
                 Abandon(request);
                 if (!ct.IsCancellationRequested)
                 {
@@ -198,6 +214,8 @@ internal sealed class ProxyEndpoint(
                 return;
             }
         }
+
+        RecordAdmissionSpan(request, queuedAt);
 
         switch (outcome)
         {
@@ -240,10 +258,13 @@ internal sealed class ProxyEndpoint(
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
             // The headers go out with the first event: a stream that fails before it gets a real status.
+            var attempt = request.UpstreamActivity is { IsAllDataRequested: true } recorded ? recorded : null;
+            var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), runtime.Time, collectFinishReasons: attempt is not null);
+            using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
             var outcome = await StreamingRelay.RunAsync(
                 upstream,
                 request.ResponseTransform,
-                new PipeClientResponseWriter(response.BodyWriter),
+                client,
                 streams.Materializer,
                 request.StripUsageChunk,
                 runtime.StreamTimeouts,
@@ -251,6 +272,13 @@ internal sealed class ProxyEndpoint(
             facts.Relay = outcome.Kind;
             facts.Usage = outcome.Usage;
             facts.DeltasRelayed = outcome.DeltasRelayed;
+            facts.FirstTokenAt = client.FirstWriteAt;
+            relaySpan?.SetTag("gateway.relay", outcome.Kind.ToString());
+            if (client.FinishReasons is { Count: > 0 } streamed)
+            {
+                attempt?.SetTag("gen_ai.response.finish_reasons", streamed.ToArray());
+            }
+
             if (outcome.FailedBeforeFirstByte is { } failed && !response.HasStarted)
             {
                 response.Headers.Remove("X-Accel-Buffering");
@@ -261,6 +289,7 @@ internal sealed class ProxyEndpoint(
             return;
         }
 
+        using var plainSpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform, settings.Upstream.MaxResponseBodyBytes);
         if (error is not null)
         {
@@ -273,6 +302,12 @@ internal sealed class ProxyEndpoint(
         }
 
         facts.Usage = TokenUsage.TryRead(body.Span);
+        if (request.UpstreamActivity is { IsAllDataRequested: true } span)
+        {
+            List<string> reasons = [];
+            FinishReasons.Collect(body.Span, reasons);
+            span.SetTag("gen_ai.response.finish_reasons", reasons.ToArray());
+        }
         response.StatusCode = (int)upstream.Message.StatusCode;
         response.ContentType = upstream.ContentType ?? "application/json";
         response.ContentLength = body.Length;
@@ -291,6 +326,27 @@ internal sealed class ProxyEndpoint(
 
     private static void ExpireInQueue(ProxyRequest request) =>
         request.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1));
+
+    /// <summary>The admission span: from the model's queue to an in-flight slot (or the rejection), recorded after the fact.</summary>
+    private void RecordAdmissionSpan(ProxyRequest request, DateTimeOffset queuedAt)
+    {
+        if (queuedAt == default)
+        {
+            return;
+        }
+
+        using var span = GatewayTracing.Source.StartActivity("queue " + request.ModelId, ActivityKind.Internal, request.TraceParent, startTime: queuedAt);
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("gen_ai.request.model", request.ModelId);
+        var left = request is { EnqueuedAt: not 0, DequeuedAt: not 0 }
+            ? queuedAt + runtime.Time.GetElapsedTime(request.EnqueuedAt, request.DequeuedAt)
+            : runtime.Time.GetUtcNow();
+        span.SetEndTime(left.UtcDateTime);
+    }
 
     /// <summary>The client left while the request was queued or being sent: whatever comes back is disposed unread.</summary>
     private static void Abandon(ProxyRequest request) => _ = AbandonAsync(request);

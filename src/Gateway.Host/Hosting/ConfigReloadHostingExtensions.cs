@@ -16,7 +16,8 @@ internal static class ConfigReloadHostingExtensions
             sp.GetRequiredService<IRequiredActor<ModelRegistryActor>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConfigReloader>>(),
-            sp.GetService<SimulatorServer>()));
+            sp.GetService<SimulatorServer>(),
+            sp.GetService<Observability.SecretRedactor>()));
         if (configuration is not null)
         {
             services.AddHostedService<ConfigReloadTriggers>();

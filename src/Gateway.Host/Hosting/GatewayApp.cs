@@ -20,7 +20,7 @@ internal sealed record GatewayAppOptions
     /// <summary>Where the settings were read from, so they can be reloaded; null turns config reload off (settings built in code).</summary>
     public ReloadableConfiguration? Reload { get; init; }
 
-    /// <summary>An extra Serilog sink for every log event (the soak harness reads the access log from it).</summary>
+    /// <summary>An extra Serilog sink for every log event (tests and the soak harness read the access log from it), behind the same redaction as the console.</summary>
     public Serilog.Core.ILogEventSink? LogSink { get; init; }
 }
 
@@ -38,7 +38,7 @@ internal static class GatewayApp
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Host.UseDefaultServiceProvider(o => o.ValidateScopes = true);
-        builder.ConfigureGatewayKestrel(settings).AddGatewayLogging(settings, options);
+        builder.ConfigureGatewayKestrel(settings).AddGatewayLogging(settings, options).AddGatewayObservability();
 
         var services = builder.Services;
         services.TryAddSingleton(options.Time ?? TimeProvider.System);

@@ -22,7 +22,10 @@ internal static class KestrelHostingExtensions
             kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes + (64 * 1024);
             ApplyClientLimits(kestrel.Limits, server.Limits);
         });
-        builder.WebHost.UseUrls(ListenUrl(server));
+        // The separate metrics port (when set) listens on loopback only.
+        builder.WebHost.UseUrls(settings.Metrics.Port == 0
+            ? [ListenUrl(server)]
+            : [ListenUrl(server), $"http://127.0.0.1:{settings.Metrics.Port}"]);
         return builder;
     }
 

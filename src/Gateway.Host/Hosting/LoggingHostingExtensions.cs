@@ -1,11 +1,18 @@
 using Gateway.Host.Configuration;
+using Gateway.Host.Observability;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
 namespace Gateway.Host.Hosting;
 
-/// <summary>Serilog as the only logging provider (Akka's events reach it through the logger factory).</summary>
+/// <summary>
+/// Serilog as the only logging provider (Akka's events reach it through the logger factory). Every sink sits behind
+/// the <see cref="RedactingSink"/>; <c>LOG_FORMAT=json</c> makes every sink write compact JSON, one object per line.
+/// </summary>
 internal static class LoggingHostingExtensions
 {
     private const string OutputTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
@@ -13,6 +20,8 @@ internal static class LoggingHostingExtensions
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
+        var redactor = new SecretRedactor(SecretRedactor.SecretsOf(settings.Auth));
+        builder.Services.AddSingleton(redactor); // a config reload tells it the new key secrets
         builder.Services.AddSerilog(logger =>
         {
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
@@ -20,21 +29,33 @@ internal static class LoggingHostingExtensions
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<AkkaSourceContextEnricher>();
-            if (options.ConsoleLogging && Console.IsOutputRedirected)
+            logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(sink => new RedactingSink(sink, redactor), sinks =>
             {
-                // A file or a pipe: queued and written in batches, off the request path.
-                logger.WriteTo.Sink(new BufferedConsoleSink(new MessageTemplateTextFormatter(OutputTemplate), Console.OpenStandardOutput()));
-            }
-            else if (options.ConsoleLogging)
-            {
-                logger.WriteTo.Console(outputTemplate: OutputTemplate);
-            }
+                if (options.ConsoleLogging)
+                {
+                    ITextFormatter formatter = settings.JsonLogs ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(OutputTemplate);
+                    if (Console.IsOutputRedirected)
+                    {
+                        // A file or a pipe: queued and written in batches, off the request path.
+                        sinks.Sink(new BufferedConsoleSink(formatter, Console.OpenStandardOutput()));
+                    }
+                    else if (settings.JsonLogs)
+                    {
+                        sinks.Console(formatter);
+                    }
+                    else
+                    {
+                        sinks.Console(outputTemplate: OutputTemplate);
+                    }
+                }
 
-            if (options.LogSink is not null)
-            {
-                logger.WriteTo.Sink(options.LogSink);
-            }
-        });
+                if (options.LogSink is { } extra)
+                {
+                    sinks.Sink(extra);
+                }
+            }));
+        },
+        preserveStaticLogger: true); // each app (tests start several) keeps its own pipeline; none takes over Log.Logger
         return builder;
     }
 

@@ -17,6 +17,7 @@ internal static class RouteHostingExtensions
         app.UseMiddleware<ClientLimitsMiddleware>();
         app.UseMiddleware<DrainGateMiddleware>();
         app.UseGatewayAuth();
+        app.UseGatewayMetrics(app.Services.GetRequiredService<Configuration.GatewaySettings>().Metrics);
 
         var proxy = app.Services.GetRequiredService<ProxyEndpoint>();
         foreach (var route in ProxyRoute.All)

@@ -1,18 +1,20 @@
+using Gateway.Host.Configuration;
 using Gateway.Streams.Proxy;
 
 namespace Gateway.Host.Http;
 
 /// <summary>
-/// Requires a valid bearer key on every route except the probes and metrics. With no key configured
-/// (loopback-only dev mode, enforced by configuration validation) every caller passes. Reads the key set
+/// Requires a valid bearer key on every route except the probes and metrics (metrics too with <c>Gateway:Metrics:RequireKey</c>).
+/// With no key configured (loopback-only dev mode, enforced by configuration validation) every caller passes. Reads the key set
 /// published now, so a reloaded key (or a rotated secret) counts from the next request on.
 /// </summary>
-internal sealed class BearerAuthMiddleware(RequestDelegate next, PublishedApiKeys keys)
+internal sealed class BearerAuthMiddleware(RequestDelegate next, PublishedApiKeys keys, GatewaySettings settings)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var authenticator = keys.Current;
-        if (!authenticator.Enabled || IsOpenPath(context.Request.Path))
+        var path = context.Request.Path;
+        if (!authenticator.Enabled || (IsOpenPath(path) && !(settings.Metrics.RequireKey && path.Equals("/metrics", StringComparison.Ordinal))))
         {
             return next(context);
         }

@@ -21,7 +21,9 @@ internal static class ErrorResponses
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         }
 
-        GatewayRequestFeature.Of(context).ErrorCode = error.Code;
+        var facts = GatewayRequestFeature.Of(context);
+        facts.ErrorCode = error.Code;
+        facts.Error = error;
         var body = GatewayErrorJson.ToBytes(error);
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();

@@ -15,6 +15,9 @@ internal sealed class GatewayRequestFeature
     /// <summary>The model the client named (unvalidated text: sanitize before logging).</summary>
     public string? Model { get; set; }
 
+    /// <summary>The configured model the request resolved to (safe as a metric label), once it did.</summary>
+    public string? ModelId { get; set; }
+
     /// <summary>The authenticated key, when auth is on.</summary>
     public ApiKeyIdentity? Identity { get; set; }
 
@@ -22,6 +25,15 @@ internal sealed class GatewayRequestFeature
 
     /// <summary>The <c>code</c> of the error the gateway answered with, if any.</summary>
     public string? ErrorCode { get; set; }
+
+    /// <summary>The error the gateway answered with, if any (its code is <see cref="ErrorCode"/>).</summary>
+    public GatewayError? Error { get; set; }
+
+    /// <summary>The request element handed to the model's pipeline, once admitted: replica, retries, queue times.</summary>
+    public ProxyRequest? Request { get; set; }
+
+    /// <summary><see cref="TimeProvider"/> timestamp of the first streamed event written to the client (0: none).</summary>
+    public long FirstTokenAt { get; set; }
 
     public RelayResult? Relay { get; set; }
 

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Gateway.Actors.Routing;
 using Gateway.Host.Configuration;
 using Gateway.Host.Hosting;
+using Gateway.Host.Observability;
 using Gateway.Simulator;
 
 namespace Gateway.Host.Reload;
@@ -23,6 +24,7 @@ internal sealed class ConfigReloader : IDisposable
     private readonly SimulatorServer? _simulator;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigReloader> _log;
+    private readonly SecretRedactor? _redactor;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ConfigReloadStatus _status;
     private volatile GatewaySettings _current;
@@ -33,8 +35,10 @@ internal sealed class ConfigReloader : IDisposable
         IRequiredActor<ModelRegistryActor> registry,
         TimeProvider time,
         ILogger<ConfigReloader> log,
-        SimulatorServer? simulator = null)
+        SimulatorServer? simulator = null,
+        SecretRedactor? redactor = null)
     {
+        _redactor = redactor;
         _configuration = configuration;
         _runtime = runtime;
         _registry = registry;
@@ -124,6 +128,7 @@ internal sealed class ConfigReloader : IDisposable
             _log.LogWarning("Configuration reload ({Trigger}): some new models are still starting after {Timeout}; they are listed once up", trigger, applyTimeout);
         }
 
+        _redactor?.Remember(SecretRedactor.SecretsOf(settings.Auth)); // before the keys can be used (and logged)
         _runtime.Keys.Publish(GatewayRuntime.BuildKeys(settings.Auth, _runtime.Settings.RateLimit));
         _current = settings;
 

@@ -18,6 +18,7 @@ public sealed class UpstreamCircuitBreaker
     private readonly TimeProvider _time;
     private int _consecutiveFailures;
     private int _ejectionsInARow;
+    private long _ejections;
     private long _openedAt;
     private TimeSpan _ejection;
     private bool _open;
@@ -81,6 +82,9 @@ public sealed class UpstreamCircuitBreaker
             }
         }
     }
+
+    /// <summary>Ejections since start (for metrics).</summary>
+    public long Ejections => Interlocked.Read(ref _ejections);
 
     /// <summary>While ejected: the time left until the trial at the latest (a passing probe ends it sooner).</summary>
     public TimeSpan? EjectedFor
@@ -210,6 +214,7 @@ public sealed class UpstreamCircuitBreaker
     private void Eject()
     {
         _ejectionsInARow++;
+        Interlocked.Increment(ref _ejections);
         var factor = Math.Pow(2, Math.Min(_ejectionsInARow - 1, 30));
         var ejection = TimeSpan.FromTicks((long)Math.Min(_cooldown.Ticks * factor, _maxEjection.Ticks));
         _ejection = ejection;

@@ -44,6 +44,13 @@ public sealed partial record GatewayError(int Status, string Message, string Typ
     /// <summary>Seconds to put in <c>Retry-After</c>, when the client should come back later.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>
+    /// Why, in a word from a closed set, for metrics and the access log only (never sent): the class of an upstream
+    /// failure (<c>connect</c>, <c>http_5xx</c>, ...) or the reason a request was shed (<c>queue_full</c>, ...).
+    /// Null when the code says it all.
+    /// </summary>
+    public string? Cause { get; init; }
+
     /// <summary>The client went away: there is nobody to answer, only a slot to free and a line to log.</summary>
     public bool IsClientClosed => Status == ClientClosedStatus;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka;
 
@@ -85,6 +86,12 @@ public sealed class ProxyRequest
     /// (for accounting) and does not forward it.
     /// </summary>
     public bool StripUsageChunk { get; set; }
+
+    /// <summary>The inbound request's span context: parent of the upstream attempt spans, sent to vLLM as <c>traceparent</c>.</summary>
+    public ActivityContext TraceParent { get; init; }
+
+    /// <summary>The span of the upstream attempt whose response is being relayed; the HTTP side ends it with the relay.</summary>
+    public Activity? UpstreamActivity { get; set; }
 
     /// <summary>Set by the replica picker: the replica this request goes to; after a retry, the replica that answered.</summary>
     public UpstreamEndpoint? Endpoint { get; set; }

@@ -73,6 +73,11 @@ public static class StreamingRelay
         {
             result = writer.Written ? RelayResult.UpstreamIdleTimedOut : RelayResult.UpstreamTtftTimedOut;
         }
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+            // The kill switch raced a read or write in flight: the stream ended because the gateway stopped it.
+            result = RelayResult.GatewayStopped;
+        }
         catch (Exception)
         {
             result = RelayResult.UpstreamFailed;

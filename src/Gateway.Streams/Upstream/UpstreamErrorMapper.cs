@@ -24,16 +24,16 @@ internal static class UpstreamErrorMapper
     {
         if (status is >= 300 and < 400)
         {
-            return GatewayError.UpstreamUnavailable($"vLLM upstream answered {status} (a redirect); redirects are not followed.");
+            return GatewayError.UpstreamUnavailable($"vLLM upstream answered {status} (a redirect); redirects are not followed.") with { Cause = "redirect" };
         }
 
         var (message, param, fromJson) = ReadMessage(body);
         if (status >= 500)
         {
             var text = message is null ? $"vLLM upstream returned {status} with an empty body." : $"vLLM upstream returned {status}: {message}";
-            return status == 503
+            return (status == 503
                 ? GatewayError.UpstreamUnavailable(text, 503, retryAfterSeconds ?? 1)
-                : GatewayError.UpstreamUnavailable(text);
+                : GatewayError.UpstreamUnavailable(text)) with { Cause = "http_5xx" };
         }
 
         var clientText = message switch
@@ -47,7 +47,7 @@ internal static class UpstreamErrorMapper
 
     /// <summary>The request could not be sent to a replica because none was selected.</summary>
     public static GatewayError NoReplicaSelected() =>
-        GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1);
+        GatewayError.UpstreamUnavailable("No upstream replica was selected for this request.", 503, 1) with { Cause = "no_replica" };
 
     /// <summary>
     /// Sending the request or waiting for the response headers failed. A failure to connect (refused, no route, name
@@ -59,9 +59,9 @@ internal static class UpstreamErrorMapper
         _ when IsConnectTimeout(e) => GatewayError.UpstreamConnectTimeout(
             $"vLLM upstream did not accept a connection within {(connectTimeout ?? TimeSpan.FromSeconds(10)).TotalSeconds:0.###} s."),
         OperationCanceledException => GatewayError.UpstreamTimeout($"vLLM upstream did not answer within {requestTimeout.TotalSeconds:0.###} s."),
-        HttpRequestException http when IsConnectFailure(http) => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}"),
-        HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream closed the connection before sending the response headers: {Describe(http)}"),
-        _ => GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}"),
+        HttpRequestException http when IsConnectFailure(http) => GatewayError.UpstreamUnavailable($"vLLM upstream not reachable: {Describe(http)}") with { Cause = "connect" },
+        HttpRequestException http => GatewayError.UpstreamUnavailable($"vLLM upstream closed the connection before sending the response headers: {Describe(http)}") with { Cause = "connection_closed" },
+        _ => GatewayError.UpstreamUnavailable($"vLLM upstream failed: {e.GetType().Name}") with { Cause = "other" },
     };
 
     /// <summary>Reading a plain (non-streaming) response body failed.</summary>
@@ -74,20 +74,20 @@ internal static class UpstreamErrorMapper
 
         return timedOut
             ? GatewayError.UpstreamTimeout("vLLM upstream timed out while sending the response.")
-            : GatewayError.UpstreamUnavailable($"vLLM upstream failed while sending the response: {e.GetType().Name}");
+            : GatewayError.UpstreamUnavailable($"vLLM upstream failed while sending the response: {e.GetType().Name}") with { Cause = "response_failed" };
     }
 
     /// <summary>A plain response body larger than the relay accepts.</summary>
     public static GatewayError ResponseTooLarge(int maxBytes) =>
-        GatewayError.UpstreamUnavailable($"vLLM upstream response exceeds {maxBytes} bytes.");
+        GatewayError.UpstreamUnavailable($"vLLM upstream response exceeds {maxBytes} bytes.") with { Cause = "response_too_large" };
 
     /// <summary>A streaming request answered 2xx with something other than <c>text/event-stream</c>.</summary>
     public static GatewayError NotAnEventStream(string? contentType) =>
-        GatewayError.UpstreamUnavailable($"vLLM upstream answered a streaming request with Content-Type '{contentType ?? "(none)"}' instead of text/event-stream.");
+        GatewayError.UpstreamUnavailable($"vLLM upstream answered a streaming request with Content-Type '{contentType ?? "(none)"}' instead of text/event-stream.") with { Cause = "not_event_stream" };
 
     /// <summary>The in-band error for an upstream stream that broke the SSE rules (an event not JSON, or too large).</summary>
     public static GatewayError MalformedStream(string reason) =>
-        GatewayError.UpstreamUnavailable($"vLLM upstream sent a malformed stream: {reason}");
+        GatewayError.UpstreamUnavailable($"vLLM upstream sent a malformed stream: {reason}") with { Cause = "malformed_stream" };
 
     /// <summary>The in-band error for a stream that ended without <c>[DONE]</c>.</summary>
     public static GatewayError FromStreamResult(RelayResult result) => result switch
@@ -95,9 +95,9 @@ internal static class UpstreamErrorMapper
         RelayResult.UpstreamTimedOut => GatewayError.UpstreamTimeout("vLLM upstream timed out while streaming."),
         RelayResult.UpstreamTtftTimedOut => GatewayError.UpstreamTtftTimeout("vLLM upstream sent no first event within the time-to-first-token timeout."),
         RelayResult.UpstreamIdleTimedOut => GatewayError.UpstreamIdleTimeout("vLLM upstream sent nothing for longer than the idle timeout while streaming."),
-        RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed."),
+        RelayResult.UpstreamTruncated => GatewayError.UpstreamUnavailable("vLLM upstream closed the stream before it completed.") with { Cause = "stream_truncated" },
         RelayResult.GatewayStopped => GatewayError.ShuttingDown("The gateway is shutting down; the stream was ended before it completed."),
-        _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming."),
+        _ => GatewayError.UpstreamUnavailable("vLLM upstream failed while streaming.") with { Cause = "stream_failed" },
     };
 
     /// <summary>SocketsHttpHandler's <c>ConnectTimeout</c> surfaces as a <see cref="TimeoutException"/> inside the failure.</summary>

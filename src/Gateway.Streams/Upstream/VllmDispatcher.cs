@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Akka;
 using Gateway.Streams.Proxy;
@@ -86,6 +87,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     {
         endpoint.Enter();
         var keep = false;
+        Activity? activity = null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -98,15 +100,19 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 message.Headers.Accept.ParseAdd("text/event-stream");
             }
 
+            activity = GatewayTracing.StartUpstreamAttempt(request, endpoint, message);
+
             var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             deadline.EndPhase(); // headers in: the time-to-first-token phase is over, the rest of the total counts
             var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
             if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
             {
                 // A stream answered with a whole JSON body (or anything else): nothing the client could read as SSE.
                 var contentType = response.Content.Headers.ContentType?.ToString();
                 response.Dispose();
                 endpoint.RecordGatewayFailure($"{endpoint.Label} answered a stream with {contentType ?? "no content type"}");
+                activity?.SetStatus(ActivityStatusCode.Error, "not an event stream");
                 return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
@@ -114,8 +120,11 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             {
                 endpoint.Breaker.RecordSuccess();
                 keep = true;
+                request.UpstreamActivity = activity;
                 return new Attempt(response, null, false);
             }
+
+            activity?.SetStatus(ActivityStatusCode.Error, "HTTP " + status);
 
             using (response)
             {
@@ -129,6 +138,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             if (request.ClientAborted.IsCancellationRequested)
             {
                 endpoint.Breaker.RecordAbandoned();
+                activity?.SetStatus(ActivityStatusCode.Error, GatewayError.ClientClosed.Code);
                 return new Attempt(null, GatewayError.ClientClosed, false);
             }
 
@@ -136,10 +146,12 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             {
                 var seconds = _policy.TtftTimeout!.Value.TotalSeconds;
                 endpoint.RecordGatewayFailure($"{endpoint.Label} sent no response headers within {seconds:0.###} s");
+                activity?.SetStatus(ActivityStatusCode.Error, "upstream_ttft_timeout");
                 return new Attempt(null, GatewayError.UpstreamTtftTimeout($"vLLM upstream sent no first token within {seconds:0.###} s."), true);
             }
 
             var error = UpstreamErrorMapper.FromDispatchFailure(e, false, requestTimeout, _policy.ConnectTimeout);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             if (deadline.TimedOut)
             {
                 endpoint.Breaker.RecordAbandoned();
@@ -153,6 +165,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         {
             if (!keep)
             {
+                activity?.Stop();
                 endpoint.Leave();
             }
         }

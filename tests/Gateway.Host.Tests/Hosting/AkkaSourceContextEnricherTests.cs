@@ -22,7 +22,8 @@ public sealed class AkkaSourceContextEnricherTests
         var sink = new CollectingSink();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog(logger => logger.MinimumLevel.Information().Enrich.With<AkkaSourceContextEnricher>().WriteTo.Sink(sink));
+        // preserveStaticLogger: this host never touches Serilog's static Log.Logger, which other tests' hosts run beside it.
+        builder.Services.AddSerilog(logger => logger.MinimumLevel.Information().Enrich.With<AkkaSourceContextEnricher>().WriteTo.Sink(sink), preserveStaticLogger: true);
         builder.Services.AddAkka("enricher-test", (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Host.Http;
+using Gateway.Host.Observability;
 using Gateway.Host.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
@@ -10,7 +11,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task Client_supplied_names_cannot_forge_log_lines()
     {
-        var logger = new ListLogger<RequestLoggingMiddleware>();
+        var logger = new ListLogger<RequestTelemetry>();
         var middleware = new RequestLoggingMiddleware(
             context =>
             {
@@ -18,7 +19,9 @@ public sealed class RequestLoggingMiddlewareTests
                 context.Response.StatusCode = (int)HttpStatusCode.NotFound;
                 return Task.CompletedTask;
             },
-            logger);
+            new RequestTelemetry(TestTelemetry.Metrics(), TimeProvider.System, logger),
+            TimeProvider.System,
+            new ListLogger<RequestLoggingMiddleware>());
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.Path = "/v1/chat/completions\n";

@@ -36,7 +36,8 @@ internal sealed class RunningGateway : IAsyncDisposable
         string model = "test-model",
         SimulatorOptions? simulatorOptions = null,
         string? upstream = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Serilog.Core.ILogEventSink? logSink = null)
     {
         SimulatorServer? simulator = null;
         if (upstream is null)
@@ -53,7 +54,7 @@ internal sealed class RunningGateway : IAsyncDisposable
             Models = [new ModelSettings { Id = model, Upstreams = [upstream] }],
         };
         configure?.Invoke(settings);
-        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false, Time = time });
+        var app = await GatewayApp.CreateAsync(settings, new GatewayAppOptions { ConsoleLogging = false, Time = time, LogSink = logSink });
         await app.StartAsync();
         return new RunningGateway(app, simulator, settings);
     }
@@ -78,12 +79,12 @@ internal sealed class RunningGateway : IAsyncDisposable
     }
 
     /// <summary>A gateway whose settings come from <paramref name="source"/> (as the process reads them), with config reload on.</summary>
-    public static async Task<RunningGateway> StartFromSourceAsync(GatewaySettingsSource source, SimulatorServer? simulator = null)
+    public static async Task<RunningGateway> StartFromSourceAsync(GatewaySettingsSource source, SimulatorServer? simulator = null, Serilog.Core.ILogEventSink? logSink = null)
     {
         var loaded = source.Load();
         var app = await GatewayApp.CreateAsync(
             loaded.Settings,
-            new GatewayAppOptions { ConsoleLogging = false, Reload = Gateway.Host.Reload.ReloadableConfiguration.From(source, loaded) });
+            new GatewayAppOptions { ConsoleLogging = false, Reload = Gateway.Host.Reload.ReloadableConfiguration.From(source, loaded), LogSink = logSink });
         await app.StartAsync();
         return new RunningGateway(app, simulator, loaded.Settings);
     }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Gateway.Host.Http;
+using Gateway.Host.Observability;
+using Gateway.Host.Tests.Support;
+using Gateway.Streams.Breaker;
+using Gateway.Streams.Proxy;
+using Gateway.Streams.Relay;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Host.Tests.Observability;
+
+/// <summary>The access line carries the request's facts: key name, model, replica, status, outcome, queue wait, TTFT, duration, tokens, retries, trace id.</summary>
+public sealed class AccessLogLineTests
+{
+    [Fact]
+    public async Task A_streamed_request_that_was_retried_logs_every_field()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new ListLogger<RequestTelemetry>();
+        var replica = new UpstreamEndpoint(new Uri("http://10.0.0.7:8000"), new UpstreamCircuitBreaker(5, TimeSpan.FromSeconds(30)));
+        var middleware = new RequestLoggingMiddleware(
+            context =>
+            {
+                var facts = GatewayRequestFeature.Of(context);
+                facts.Identity = new ApiKeyIdentity("team-a", new HashSet<string>(), Gateway.Streams.Limits.KeyLimits.Unlimited);
+                facts.Model = "test-model";
+                var request = new ProxyRequest
+                {
+                    ModelId = "test-model",
+                    Path = "/v1/chat/completions",
+                    Body = ReadOnlyMemory<byte>.Empty,
+                    Stream = true,
+                    RateLimitKey = "team-a",
+                    RequestId = "req-1",
+                    Endpoint = replica,
+                    Retries = 2,
+                    EnqueuedAt = time.GetTimestamp(),
+                };
+                facts.Request = request;
+                time.Advance(TimeSpan.FromMilliseconds(30));
+                request.DequeuedAt = time.GetTimestamp();
+                time.Advance(TimeSpan.FromMilliseconds(120));
+                facts.FirstTokenAt = time.GetTimestamp();
+                time.Advance(TimeSpan.FromMilliseconds(850));
+                facts.Relay = RelayResult.Completed;
+                facts.Usage = new TokenUsage(12, 35);
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return Task.CompletedTask;
+            },
+            new RequestTelemetry(TestTelemetry.Metrics(), time, logger),
+            time,
+            new ListLogger<RequestLoggingMiddleware>());
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/v1/chat/completions";
+        using var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        await middleware.InvokeAsync(context);
+
+        var line = Assert.Single(logger.Entries).Message;
+        Assert.Contains("POST /v1/chat/completions 200 1000.0 ms outcome=ok", line, StringComparison.Ordinal);
+        Assert.Contains("model=test-model", line, StringComparison.Ordinal);
+        Assert.Contains("replica=http://10.0.0.7:8000", line, StringComparison.Ordinal);
+        Assert.Contains("key=team-a", line, StringComparison.Ordinal);
+        Assert.Contains("queue_ms=30.0", line, StringComparison.Ordinal);
+        Assert.Contains("ttft_ms=150.0", line, StringComparison.Ordinal);
+        Assert.Contains("prompt_tokens=12", line, StringComparison.Ordinal);
+        Assert.Contains("completion_tokens=35", line, StringComparison.Ordinal);
+        Assert.Contains("retries=2", line, StringComparison.Ordinal);
+        Assert.Contains("trace_id=" + activity.TraceId.ToHexString(), line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(504, "upstream_ttft_timeout", null, null, "timeout:ttft")]
+    [InlineData(504, "upstream_connect_timeout", null, null, "timeout:connect")]
+    [InlineData(503, "queue_timeout", null, null, "timeout:queue")]
+    [InlineData(504, "upstream_timeout", null, null, "timeout:total")]
+    [InlineData(200, null, null, RelayResult.UpstreamIdleTimedOut, "timeout:idle")]
+    [InlineData(200, null, null, RelayResult.UpstreamTtftTimedOut, "timeout:ttft")]
+    [InlineData(503, "model_overloaded", "queue_full", null, "shed:queue_full")]
+    [InlineData(429, "rate_limit_exceeded", null, null, "shed:rate_limited")]
+    [InlineData(503, "shutting_down", null, null, "shed:shutting_down")]
+    [InlineData(503, "upstream_unavailable", "no_replica", null, "shed:no_replica")]
+    [InlineData(502, "upstream_unavailable", "connect", null, "upstream_error")]
+    [InlineData(200, null, null, RelayResult.UpstreamTruncated, "upstream_error")]
+    [InlineData(200, null, null, RelayResult.ClientAborted, "client_cancelled")]
+    [InlineData(400, "invalid_json", null, null, "client_error")]
+    [InlineData(200, null, null, RelayResult.Completed, "ok")]
+    public void The_outcome_names_the_phase_reason_or_class(int status, string? code, string? cause, RelayResult? relay, string expected)
+    {
+        var error = code is null ? null : new GatewayError(status, "m", "t", code) { Cause = cause };
+        Assert.Equal(expected, RequestOutcome.Classify(status, error, relay).Name);
+    }
+
+    [Fact]
+    public void Upstream_errors_carry_their_class_from_the_mapper()
+    {
+        Assert.Equal("connect", RequestOutcome.Classify(502, new GatewayError(502, "m", "t", "upstream_unavailable") { Cause = "connect" }, null).UpstreamErrorClass);
+        Assert.Equal("stream_truncated", RequestOutcome.Classify(200, null, RelayResult.UpstreamTruncated).UpstreamErrorClass);
+        Assert.Equal("other", RequestOutcome.Classify(502, new GatewayError(502, "m", "t", "upstream_unavailable"), null).UpstreamErrorClass);
+    }
+}
