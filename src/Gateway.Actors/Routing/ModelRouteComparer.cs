@@ -13,6 +13,7 @@ internal static class ModelRouteComparer
             || current.UpstreamParsesTools != next.UpstreamParsesTools
             || current.MaxInFlight != next.MaxInFlight
             || current.MaxQueue != next.MaxQueue
+            || current.LogContent != next.LogContent
             || !current.Endpoints.Select(Replica).SequenceEqual(next.Endpoints.Select(Replica)));
 
     // A replica as configured: its URL, weight and breaker settings (not its live state).

@@ -36,4 +36,10 @@ internal sealed class ApiKeySettings
 
     /// <summary>May read every key's usage (<c>GET /v1/usage</c>) and call the operator endpoints (<c>/admin/config</c>).</summary>
     public bool Admin { get; set; }
+
+    /// <summary>
+    /// Logs this key's prompts and completions (one extra log event per request, redacted and bounded). Off by
+    /// default: prompt and completion text are otherwise never logged.
+    /// </summary>
+    public bool LogContent { get; set; }
 }

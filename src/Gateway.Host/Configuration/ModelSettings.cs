@@ -44,4 +44,10 @@ internal sealed class ModelSettings
 
     /// <summary>Context length, prompt plus output, in tokens (&gt; 0).</summary>
     public int MaxModelLen { get; set; } = 8192;
+
+    /// <summary>
+    /// Logs this model's prompts and completions, whatever the key (one extra log event per request, redacted and
+    /// bounded). Off by default: prompt and completion text are otherwise never logged.
+    /// </summary>
+    public bool LogContent { get; set; }
 }

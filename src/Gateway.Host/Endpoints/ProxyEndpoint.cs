@@ -119,6 +119,11 @@ internal sealed class ProxyEndpoint(
             return null;
         }
 
+        if (identity is { LogContent: true } || handle.Route.LogContent)
+        {
+            facts.Content = ContentCapture.Start(root); // opted in: the prompt is copied now, while the body is ours
+        }
+
         if (ParameterValidator.Validate(root, route, handle.Readiness.MaxModelLen) is { } badParameter) // issue 9: known OpenAI parameters
         {
             await ErrorResponses.WriteAsync(context, badParameter);
@@ -259,7 +264,13 @@ internal sealed class ProxyEndpoint(
 
             // The headers go out with the first event: a stream that fails before it gets a real status.
             var attempt = request.UpstreamActivity is { IsAllDataRequested: true } recorded ? recorded : null;
-            var client = new FirstWriteClock(new PipeClientResponseWriter(response.BodyWriter), runtime.Time, collectFinishReasons: attempt is not null);
+            IClientResponseWriter writer = new PipeClientResponseWriter(response.BodyWriter);
+            if (facts.Content is { } capture)
+            {
+                writer = new ContentCaptureWriter(writer, capture);
+            }
+
+            var client = new FirstWriteClock(writer, runtime.Time, collectFinishReasons: attempt is not null);
             using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
             var outcome = await StreamingRelay.RunAsync(
                 upstream,
@@ -302,6 +313,7 @@ internal sealed class ProxyEndpoint(
         }
 
         facts.Usage = TokenUsage.TryRead(body.Span);
+        facts.Content?.CollectBody(body.Span);
         if (request.UpstreamActivity is { IsAllDataRequested: true } span)
         {
             List<string> reasons = [];

@@ -117,5 +117,6 @@ internal sealed class GatewayRuntime : IDisposable
         MaxQueue = model.MaxQueue,
         MaxQueuePerKey = model.MaxQueuePerKey > 0 ? model.MaxQueuePerKey : Math.Max(1, (model.MaxQueue + 1) / 2),
         MaxModelLen = model.MaxModelLen,
+        LogContent = model.LogContent,
     };
 }

@@ -31,7 +31,7 @@ internal static class KeySetFactory
                 key.TokensPerMinute ?? defaults.TokensPerMinute,
                 key.MaxConcurrent ?? defaults.MaxConcurrent,
                 key.Priority);
-            entries.Add((digest, new ApiKeyIdentity(name, key.AllowedModels.ToHashSet(StringComparer.Ordinal), limits, key.Enabled, key.Admin)));
+            entries.Add((digest, new ApiKeyIdentity(name, key.AllowedModels.ToHashSet(StringComparer.Ordinal), limits, key.Enabled, key.Admin, key.LogContent)));
         }
 
         return new KeySet(entries, defaults);

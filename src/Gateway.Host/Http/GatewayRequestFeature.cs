@@ -46,6 +46,9 @@ internal sealed class GatewayRequestFeature
     /// <summary>What the key is charged (<see cref="Usage"/>, or for a stream cut short the prompt estimate and the deltas); set when the response ends.</summary>
     public TokenUsage? ChargedUsage { get; set; }
 
+    /// <summary>The prompt and completion text to log, only when the key or the model has <c>logContent</c> on (else null).</summary>
+    public Observability.ContentCapture? Content { get; set; }
+
     /// <summary>The request's feature; created on first use when the request-id middleware did not run (tests, error paths).</summary>
     public static GatewayRequestFeature Of(HttpContext context)
     {

@@ -9,9 +9,9 @@ namespace Gateway.Host.Observability;
 /// <summary>
 /// Everything recorded when a request ends, in one place: the request's facts become a <see cref="RequestRecord"/>,
 /// which moves the metrics, tags the server span, and becomes the one access-log line (only the fields that have
-/// values). Never reads headers or bodies.
+/// values), plus the content event of a request that opted in (<see cref="ContentLog"/>). Never reads headers.
 /// </summary>
-internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time, ILogger<RequestTelemetry> logger)
+internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time, ILogger<RequestTelemetry> logger, ContentLog? contentLog = null)
 {
     private const string Unmatched = "unmatched";
     private const string MetricsPath = "/metrics";
@@ -64,7 +64,13 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         }
 
         Log(context, facts, record);
+        if (facts.Content is { } content && contentLog is not null)
+        {
+            contentLog.Write(content, facts.RequestId, TraceIdOf(Activity.Current), record.Key, record.Model ?? LogText.Sanitize(facts.Model), record.Outcome.Name);
+        }
     }
+
+    private static string? TraceIdOf(Activity? activity) => activity is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null;
 
     /// <summary>The matched route template; the fallback (unknown paths) and the metrics branch have fixed names.</summary>
     public static string RouteOf(HttpContext context)
@@ -161,7 +167,7 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         Add("completion_tokens={CompletionTokens}", r.CompletionTokens);
         Add("retries={Retries}", r.Retries > 0 ? r.Retries : null);
         Add("request_id={RequestId}", facts.RequestId);
-        Add("trace_id={TraceId}", Activity.Current is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null);
+        Add("trace_id={TraceId}", TraceIdOf(Activity.Current));
 #pragma warning disable CA2254 // the template is built from a fixed set of fragments
         logger.Log(level, template.ToString(), [.. args]);
 #pragma warning restore CA2254

@@ -38,6 +38,9 @@ public sealed record ModelRoute
     /// <summary>Context length (prompt plus output) in tokens: the output budget of a request that states none.</summary>
     public int MaxModelLen { get; init; } = 8192;
 
+    /// <summary>Every request to this model logs its prompt and completion text (off by default).</summary>
+    public bool LogContent { get; init; }
+
     public bool RenamesModel => !string.Equals(ModelId, UpstreamModel, StringComparison.Ordinal);
 
     /// <summary>The family actually used: <c>auto</c> resolved against the upstream model name.</summary>
