@@ -3,7 +3,7 @@ using BenchmarkDotNet.Jobs;
 using Gateway.Bench;
 
 // Usage: dotnet run -c Release --project bench/Gateway.Bench -- [pipeline|relay|http|all] [--requests N] [--streams N] [--seconds S] [--concurrency C]
-//        dotnet run -c Release --project bench/Gateway.Bench -- micro   (BenchmarkDotNet, in-process, with allocations)
+//        dotnet run -c Release --project bench/Gateway.Bench -- micro [--filter '*Name*']  (BenchmarkDotNet, in-process, with allocations)
 //        dotnet run -c Release --project bench/Gateway.Bench -- keys    (BenchmarkDotNet: known and unknown bearer keys take the same time)
 //        dotnet run -c Release --project bench/Gateway.Bench -- telemetry   (what metrics and tracing add per request, no exporter)
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -16,7 +16,7 @@ int Option(string name, int fallback)
 if (mode == "micro")
 {
     var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
-    BenchmarkDotNet.Running.BenchmarkRunner.Run<HotPathBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<HotPathBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job), args[1..]); // e.g. --filter '*BodyRewrite*'
     return;
 }
 

@@ -202,8 +202,7 @@ internal sealed class ProxyEndpoint(
             try
             {
                 // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
-                using (var queueTimer = new CancellationTokenSource(runtime.QueueTimeoutFor(request.Timeouts), runtime.Time))
-                using (queueTimer.Token.Register(static state => ExpireInQueue((ProxyRequest)state!), request))
+                using (runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan))
                 {
                     outcome = await request.Outcome.WaitAsync(waiting.Token);
                 }
@@ -335,6 +334,8 @@ internal sealed class ProxyEndpoint(
             facts.Relay = RelayResult.ClientAborted;
         }
     }
+
+    private static readonly TimerCallback ExpireInQueueCallback = static state => ExpireInQueue((ProxyRequest)state!);
 
     private static void ExpireInQueue(ProxyRequest request) =>
         request.TryExpireInQueue(GatewayError.QueueTimeout("The request waited too long in the model's queue; retry later.", 1));

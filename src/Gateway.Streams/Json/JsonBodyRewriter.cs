@@ -21,6 +21,12 @@ internal static class JsonBodyRewriter
             return raw.ToArray();
         }
 
+        if (edits is { IncludeUsage: true, Model: null, ToolChoiceNone: false, KeepSpecialTokens: false }
+            && !root.TryGetProperty("stream_options", out _))
+        {
+            return AppendIncludeUsage(raw); // the common stream: one copy, nothing parsed again
+        }
+
         var buffer = new ArrayBufferWriter<byte>(raw.Length + 64);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -83,6 +89,27 @@ internal static class JsonBodyRewriter
         && options.ValueKind == JsonValueKind.Object
         && options.TryGetProperty("include_usage", out var include)
         && include.ValueKind == JsonValueKind.True;
+
+    /// <summary>
+    /// The client's bytes up to the closing brace, then <c>"stream_options":{"include_usage":true}}</c>: what the
+    /// general path writes for a body without <c>stream_options</c>, without re-writing every other field.
+    /// </summary>
+    private static byte[] AppendIncludeUsage(ReadOnlySpan<byte> raw)
+    {
+        var suffix = "\"stream_options\":{\"include_usage\":true}}"u8;
+        var open = raw[..^1]; // everything but the closing '}'
+        var hasFields = open[1..].TrimStart(" \t\r\n"u8).Length > 0;
+        var result = new byte[open.Length + (hasFields ? 1 : 0) + suffix.Length];
+        open.CopyTo(result);
+        var at = open.Length;
+        if (hasFields)
+        {
+            result[at++] = (byte)',';
+        }
+
+        suffix.CopyTo(result.AsSpan(at));
+        return result;
+    }
 
     /// <summary>A duplicated key is written once, with the edited value.</summary>
     private static void WriteOnce(ref bool written, Action write)

@@ -45,7 +45,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     /// </summary>
     private async Task SendAsync(ProxyRequest request, UpstreamEndpoint endpoint)
     {
-        var deadline = new RequestDeadline(TotalTimeout(request), _time, request.ClientAborted);
+        var deadline = new RequestDeadline(TotalTimeout(request), request.Timeouts.Ttft ?? _policy.TtftTimeout, _time, request.ClientAborted);
         var handedOver = false;
         try
         {
@@ -61,9 +61,10 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 }
 
                 var error = attempt.Error!;
-                if (attempt.Retryable && request.Retries < _policy.MaxRetries && !deadline.Token.IsCancellationRequested
+                if (attempt.Retryable && request.Retries < _policy.MaxRetries && !deadline.TimedOut && !deadline.CallerCancelled
                     && request.Replicas?.PickForRetry(request, endpoint) is { } next)
                 {
+                    deadline.RestartPhase();
                     request.Retries++;
                     (request.TriedReplicas ??= []).Add(endpoint);
                     next.CountRetry();
@@ -92,7 +93,6 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         var ttftTimeout = request.Timeouts.Ttft ?? _policy.TtftTimeout;
         var connectTimeout = ConnectTimeout(request);
         Activity? activity = null;
-        using var ttft = ttftTimeout is { } t ? new RequestDeadline(t, _time, deadline.Token) : null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Resolve(request.Path));
@@ -108,8 +108,13 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             activity = GatewayTracing.StartUpstreamAttempt(request, endpoint, message);
 
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ttft?.Token ?? deadline.Token).ConfigureAwait(false);
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            if (!request.Stream || status is < 200 or >= 300)
+            {
+                deadline.EndPhase(); // headers in: the time-to-first-token phase is over (a stream's ends with its first event)
+            }
+
             activity?.SetTag("http.response.status_code", status);
             if (status is >= 200 and < 300 && request.Stream && !IsEventStream(response))
             {
@@ -122,7 +127,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             }
 
             if (status is >= 200 and < 300 && request.Stream
-                && await AwaitFirstEventAsync(response, endpoint, ttft?.Token ?? deadline.Token).ConfigureAwait(false) is { } dropped)
+                && await AwaitFirstEventAsync(response, endpoint, deadline.Token).ConfigureAwait(false) is { } dropped)
             {
                 // Nothing reached the client yet: a stream that breaks before its first event is retried like a plain request.
                 activity?.SetStatus(ActivityStatusCode.Error, dropped.Code);
@@ -131,6 +136,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             if (status is >= 200 and < 300)
             {
+                deadline.EndPhase();
                 endpoint.RecordSuccess();
                 keep = true;
                 request.UpstreamActivity = activity;
@@ -155,7 +161,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 return new Attempt(null, GatewayError.ClientClosed, false);
             }
 
-            if (ttft is { TimedOut: true } && !deadline.TimedOut)
+            if (deadline.PhaseTimedOut)
             {
                 var seconds = ttftTimeout!.Value.TotalSeconds;
                 endpoint.RecordGatewayFailure(request.Stream

@@ -59,6 +59,17 @@ public class JsonBodyRewriterSpec
         Assert.Equal("""{"model":"u","tool_choice":"none","stream":true,"stream_options":{"include_usage":true},"skip_special_tokens":false}""", body);
     }
 
+    [Theory]
+    [InlineData("{}", """{"stream_options":{"include_usage":true}}""")]
+    [InlineData("{ \n }", "{ \n \"stream_options\":{\"include_usage\":true}}")]
+    [InlineData("""{ "model" : "m\u00e9", "n" : 1.50 }""", """{ "model" : "m\u00e9", "n" : 1.50 ,"stream_options":{"include_usage":true}}""")]
+    public void Only_include_usage_appends_it_to_the_bytes_as_sent(string json, string expected)
+    {
+        Assert.Equal(expected, Rewrite(json, null, usage: true));
+        using var parsed = JsonDocument.Parse(expected);
+        Assert.True(JsonBodyRewriter.ClientRequestedUsage(parsed.RootElement));
+    }
+
     [Fact]
     public void Returns_the_body_as_sent_when_there_is_nothing_to_edit()
     {
