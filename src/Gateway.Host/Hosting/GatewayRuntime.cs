@@ -99,8 +99,18 @@ internal sealed class GatewayRuntime : IDisposable
     public void Dispose() => HttpClient.Dispose();
 
     /// <summary>The models of <paramref name="settings"/> as routes, each replica with its own breaker.</summary>
-    public static IReadOnlyList<ModelRoute> BuildRoutes(GatewaySettings settings, TimeProvider time) =>
-        [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time))];
+    public static IReadOnlyList<ModelRoute> BuildRoutes(GatewaySettings settings, TimeProvider time)
+    {
+        var shared = SharedByKeys(settings.Auth);
+        return [.. settings.Models.Select(m => ToRoute(m, settings.CircuitBreaker, time, shared))];
+    }
+
+    /// <summary>
+    /// More than one key may call: then one key's share of a model's queue defaults to half of it. With one key (or
+    /// auth off on loopback, one user) there is nobody to share with, and the whole queue is that key's.
+    /// </summary>
+    public static bool SharedByKeys(AuthSettings auth) =>
+        auth.Keys.Count + (string.IsNullOrEmpty(auth.BearerToken) ? 0 : 1) > 1;
 
     /// <summary>
     /// The bearer token and keys of <paramref name="auth"/> as an authenticator; limits a key leaves unset come from
@@ -108,7 +118,7 @@ internal sealed class GatewayRuntime : IDisposable
     /// </summary>
     public static ApiKeyAuthenticator BuildKeys(AuthSettings auth, RateLimitSettings rateLimit) => new(KeySetFactory.Build(auth, rateLimit));
 
-    private static ModelRoute ToRoute(ModelSettings model, CircuitBreakerSettings breaker, TimeProvider time) => new()
+    private static ModelRoute ToRoute(ModelSettings model, CircuitBreakerSettings breaker, TimeProvider time, bool sharedByKeys) => new()
     {
         ModelId = model.Id,
         UpstreamModel = string.IsNullOrEmpty(model.UpstreamModel) ? model.Id : model.UpstreamModel,
@@ -125,7 +135,8 @@ internal sealed class GatewayRuntime : IDisposable
         UpstreamParsesTools = model.UpstreamParsesTools,
         MaxInFlight = model.MaxInFlight,
         MaxQueue = model.MaxQueue,
-        MaxQueuePerKey = model.MaxQueuePerKey > 0 ? model.MaxQueuePerKey : Math.Max(1, (model.MaxQueue + 1) / 2),
+        MaxQueuePerKey = model.MaxQueuePerKey > 0 ? model.MaxQueuePerKey
+            : sharedByKeys ? Math.Max(1, (model.MaxQueue + 1) / 2) : model.MaxQueue,
         MaxModelLen = model.MaxModelLen,
         LogContent = model.LogContent,
         Timeouts = new PhaseTimeouts

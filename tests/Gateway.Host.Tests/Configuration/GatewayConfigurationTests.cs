@@ -326,6 +326,27 @@ public sealed class GatewayConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(1805), runtime.RouterDependencies.DrainTimeout); // the longest request bounds a drain
     }
 
+    [Theory]
+    [InlineData("""{ "auth": { "keys": [ { "name": "a", "key": "sk-a" }, { "name": "b", "key": "sk-b" } ] }, """, 128)]
+    [InlineData("""{ "auth": { "keys": [ { "name": "a", "key": "sk-a" } ] }, """, 256)]
+    [InlineData("""{ "auth": { "bearerToken": "sk-only" }, """, 256)]
+    [InlineData("""{ "auth": { "bearerToken": "sk-only", "keys": [ { "name": "a", "key": "sk-a" } ] }, """, 128)]
+    [InlineData("""{ """, 256)]
+    public void A_keys_share_of_the_queue_defaults_to_half_only_when_keys_share_it(string auth, int perKey)
+    {
+        var path = _env.WriteFile("share.json", auth + """
+              "models": [ { "id": "m", "upstreams": ["http://10.0.0.5:8000"], "maxQueue": 256 },
+                          { "id": "set", "upstreams": ["http://10.0.0.5:8000"], "maxQueue": 256, "maxQueuePerKey": 10 } ]
+            }
+            """);
+
+        var settings = _env.Bind(Env(("GATEWAY_CONFIG_FILE", path)));
+        var routes = Gateway.Host.Hosting.GatewayRuntime.BuildRoutes(settings, TimeProvider.System);
+
+        Assert.Equal(perKey, routes[0].MaxQueuePerKey);
+        Assert.Equal(10, routes[1].MaxQueuePerKey);
+    }
+
     [Fact]
     public void The_config_file_may_wrap_its_settings_in_a_Gateway_object()
     {
