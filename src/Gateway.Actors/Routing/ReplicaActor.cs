@@ -103,7 +103,7 @@ internal sealed class ReplicaActor : ReceiveActor, IWithTimers
     private void OnProbed(ReplicaProbed probed)
     {
         _probing = false;
-        var result = probed.Result;
+        var result = probed.Probe;
         var previous = _endpoint.Snapshot;
         _endpoint.Snapshot = previous with
         {

@@ -7,7 +7,7 @@ namespace Gateway.Actors.Routing;
 /// <summary>Probe the replica now; <paramref name="CountFailure"/>: a failed probe counts as a gateway failure.</summary>
 internal sealed record ProbeReplica(string Reason, bool CountFailure);
 
-internal sealed record ReplicaProbed(ProbeResult Result, bool CountFailure);
+internal sealed record ReplicaProbed(ProbeResult Probe, bool CountFailure);
 
 internal sealed record PollReplicaMetrics
 {

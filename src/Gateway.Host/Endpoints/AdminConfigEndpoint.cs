@@ -48,7 +48,7 @@ internal static class AdminConfigEndpoint
                 {
                     ["at"] = last.At.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                     ["trigger"] = last.Trigger,
-                    ["result"] = last.Result,
+                    ["result"] = last.Outcome,
                     ["errors"] = new JsonArray([.. last.Errors.Select(e => JsonValue.Create(e))]),
                     ["restartRequired"] = new JsonArray([.. last.RestartRequired.Select(k => JsonValue.Create(k))]),
                 },

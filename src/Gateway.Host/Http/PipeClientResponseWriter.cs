@@ -21,6 +21,7 @@ internal sealed class PipeClientResponseWriter(PipeWriter writer) : IClientRespo
         var flush = writer.FlushAsync(cancellationToken);
         if (flush.IsCompletedSuccessfully)
         {
+            // Already completed: reading the result does not block (the usual ValueTask fast path, no state machine).
             return Check(flush.Result);
         }
 

@@ -149,27 +149,8 @@ public sealed class ReplicaRoutingTests
     [Fact]
     public async Task A_replica_that_hangs_trips_the_ttft_timeout_and_the_retry_lands_on_a_healthy_one()
     {
-        await using var hanging = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"], TtftMs = 30_000 });
-        await using var healthy = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"] });
-        await using var gateway = await RunningGateway.StartAsync(
-            s =>
-            {
-                s.Models[0].Upstreams = [hanging.BaseUrl.ToString(), healthy.BaseUrl.ToString()];
-                s.Upstream.TtftTimeoutSeconds = 2;
-                s.Upstream.MetricsIntervalSeconds = 0.1;
-            },
-            upstream: hanging.BaseUrl.ToString());
-        await gateway.WaitUntilReadyAsync();
-
-        // The healthy replica reports one request waiting, so every first attempt goes to the hanging one.
-        using (var admin = new HttpClient())
-        {
-            using var load = await admin.PostAsync(new Uri(healthy.BaseUrl, "/sim/load"), JsonContent.Create(new { waiting = 1 }));
-        }
-
-        await Eventually.TrueAsync(
-            async () => Replica(await ActorsAsync(gateway), 1).GetProperty("load") is { ValueKind: JsonValueKind.Object } l && l.GetProperty("waiting").GetDouble() >= 1,
-            "the gateway polled the healthy replica's /metrics");
+        await using var replicas = await HangingAndHealthyReplicas.StartAsync(ttftTimeoutSeconds: 2);
+        var gateway = replicas.Gateway;
         for (var i = 0; i < 2; i++)
         {
             using var response = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat));

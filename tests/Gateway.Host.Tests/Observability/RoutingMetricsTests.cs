@@ -15,32 +15,8 @@ public sealed class RoutingMetricsTests
     [Fact]
     public async Task A_ttft_timeout_retried_on_a_healthy_replica_moves_the_retry_and_replica_counters()
     {
-        await using var hanging = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"], TtftMs = 30_000 });
-        await using var healthy = await SimulatorServer.StartAsync(new SimulatorOptions { Port = 0, Models = ["test-model"] });
-        await using var gateway = await RunningGateway.StartAsync(
-            s =>
-            {
-                s.Models[0].Upstreams = [hanging.BaseUrl.ToString(), healthy.BaseUrl.ToString()];
-                s.Upstream.TtftTimeoutSeconds = 1;
-                s.Upstream.MetricsIntervalSeconds = 0.1;
-            },
-            upstream: hanging.BaseUrl.ToString());
-        await gateway.WaitUntilReadyAsync();
-
-        // The healthy replica reports one request waiting, so the first attempt goes to the hanging one.
-        using (var admin = new HttpClient())
-        {
-            using var load = await admin.PostAsync(new Uri(healthy.BaseUrl, "/sim/load"), JsonContent.Create(new { waiting = 1 }));
-        }
-
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                var actors = await gateway.Client.GetFromJsonAsync<JsonElement>(new Uri("/health/actors", UriKind.Relative));
-                return actors.GetProperty("models")[0].GetProperty("replicas")[1].GetProperty("load") is { ValueKind: JsonValueKind.Object } l
-                    && l.GetProperty("waiting").GetDouble() >= 1;
-            },
-            "the gateway polled the healthy replica's /metrics");
+        await using var replicas = await HangingAndHealthyReplicas.StartAsync(ttftTimeoutSeconds: 1);
+        var (gateway, hanging, healthy) = (replicas.Gateway, replicas.Hanging, replicas.Healthy);
 
         using (var response = await gateway.Client.SendAsync(gateway.Post("/v1/chat/completions", Chat)))
         {
