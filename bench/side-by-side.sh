@@ -16,19 +16,19 @@ BENCH="$ROOT/bench"
 OUT="$BENCH/out"
 CMDLINE="bench/side-by-side.sh${*:+ $*}"
 
-HELD_WARM=3 NAME="" REPS=3 DURATION=10 WARMUP=3 HELD=9000 SLOW_MS=500 HELD_EVENTS=30 COLD_STARTS=5 IDLE_S=60 STREAM_EVENTS=20
+HELD_WARM=3 NAME="" REPS=3 DURATION=10 WARMUP=3 HELD=9000 SLOW_MS=500 HELD_EVENTS=30 COLD_STARTS=5 IDLE_S=60 IDLE_SETTLE=60 STREAM_EVENTS=20
 SCENARIOS="plain1,plain32,plain256,stream32,held,cold,idle"
 TARGETS="direct,nginx,yarp,gateway"
 QUICK=0 SKIP_BUILD=0
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; cat <<EOF
 Options: --quick  --scenarios LIST  --targets LIST  --reps N (3)  --duration S (10)  --warmup S (3)
          --held-streams N (9000)  --slow-ms MS (500)  --held-events N (30)  --cold-starts N (5)
-         --idle-seconds S (60)  --skip-build  --name NAME (results file name; default <date>-side-by-side)
+         --idle-seconds S (60)  --idle-settle S (60)  --skip-build  --name NAME (results file name; default <date>-side-by-side)
 EOF
 }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) QUICK=1; HELD_WARM=1 REPS=1 DURATION=3 WARMUP=8 HELD=500 SLOW_MS=200 HELD_EVENTS=15 COLD_STARTS=2 IDLE_S=5 ;;
+    --quick) QUICK=1; HELD_WARM=1 REPS=1 DURATION=3 WARMUP=8 HELD=500 SLOW_MS=200 HELD_EVENTS=15 COLD_STARTS=2 IDLE_S=5 IDLE_SETTLE=5 ;;
     --scenarios) SCENARIOS="$2"; shift ;;
     --targets) TARGETS="$2"; shift ;;
     --reps) REPS="$2"; shift ;;
@@ -39,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --held-events) HELD_EVENTS="$2"; shift ;;
     --cold-starts) COLD_STARTS="$2"; shift ;;
     --idle-seconds) IDLE_S="$2"; shift ;;
+    --idle-settle) IDLE_SETTLE="$2"; shift ;;
     --skip-build) SKIP_BUILD=1 ;;
     --name) NAME="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -291,9 +292,10 @@ if has cold; then
     ok=0
     for _ in $(seq 3000); do if chat_ok "$port"; then ok=1; break; fi; sleep 0.005; done
     t1=$(date +%s%N)
+    cpu=$(cpu_ticks "$GW_PID") # CPU to the first answer: steadier than wall time on a shared machine
     stop_pid "$GW_PID"
-    printf 'cold\tgateway\t%s\tcold_ms=%d ok=%d\n' "$i" $(((t1 - t0) / 1000000)) "$ok" >>"$RESULTS"
-    log "cold start $i: $(((t1 - t0) / 1000000)) ms"
+    printf 'cold\tgateway\t%s\tcold_ms=%d cpu_ms=%d ok=%d\n' "$i" $(((t1 - t0) / 1000000)) $((cpu * 1000 / HZ)) "$ok" >>"$RESULTS"
+    log "cold start $i: $(((t1 - t0) / 1000000)) ms, $((cpu * 1000 / HZ)) ms CPU"
   done
 fi
 
@@ -304,7 +306,25 @@ thread_ticks() { # pid -> "tid ticks name" per thread
       sub(/^.*\) /, "", s); split(s, a, " "); gsub(/ /, "_", name); print tid, a[12] + a[13], name }' "$f" 2>/dev/null || true
   done
 }
+idle_snapshot() { # name pid phase: thread ticks, process ticks and the time, before or after a window
+  thread_ticks "$2" | LC_ALL=C sort >"$OUT/run/idle-$1.threads.$3"
+  echo "$(cpu_ticks "$2") $(date +%s%N)" >"$OUT/run/idle-$1.$3"
+}
+idle_record() { # name pid key: one idle row and its per-thread rows for the window between the two snapshots
+  local n=$1 pid=$2 key=$3 b0 t0 b1 t1
+  read -r b0 t0 <"$OUT/run/idle-$n.before"; read -r b1 t1 <"$OUT/run/idle-$n.after"
+  printf 'idle\t%s\t1\tcpu_ticks=%d hz=%d wall_ns=%d threads=%d\n' "$key" "$((b1 - b0))" "$HZ" "$((t1 - t0))" \
+    "$(ls /proc/"$pid"/task | wc -l)" >>"$RESULTS"
+  # per-thread CPU over the window, busiest first (thread names as the runtime set them)
+  LC_ALL=C join -a2 -e 0 -o '2.1,1.2,2.2,2.3' "$OUT/run/idle-$n.threads.before" "$OUT/run/idle-$n.threads.after" |
+    awk -v hz="$HZ" -v key="$key" '{ d = $3 - $2; if (d > 0) printf "idle_thread\t%s\t1\ttid=%s name=%s ticks=%d hz=%d\n", key, $1, $4, d, hz }' \
+    >>"$RESULTS"
+}
 if has idle; then
+  # Both gateways (1 model from environment variables, 10 from a config file) idle side by side: each one's own CPU
+  # is read from /proc. Two windows: the first minute after start, which still holds the JIT's one-off tier-up of
+  # the periodic probe and poll code, and a minute once that has settled (IDLE_SETTLE later): the lasting cost.
+  declare -A IDLE_PID
   for n in 1 10; do
     port=$(free_port)
     if [[ $n -eq 1 ]]; then
@@ -313,23 +333,20 @@ if has idle; then
       write_config "$OUT/run/idle10.json" 64 10
       start_gateway "idle-$n" "$port" GATEWAY_CONFIG_FILE="$OUT/run/idle10.json" LOG_LEVEL=INFO
     fi
+    IDLE_PID[$n]=$GW_PID
     wait_chat "$port"
-    sleep 5 # let start-up work (JIT, first probes) settle
-    thread_ticks "$GW_PID" | LC_ALL=C sort >"$OUT/run/idle-$n.threads.before"
-    before=$(cpu_ticks "$GW_PID"); t0=$(date +%s%N)
-    log "idle CPU with $n model(s) for ${IDLE_S}s"
-    sleep "$IDLE_S"
-    after=$(cpu_ticks "$GW_PID"); t1=$(date +%s%N)
-    thread_ticks "$GW_PID" | LC_ALL=C sort >"$OUT/run/idle-$n.threads.after"
-    threads=$(ls /proc/"$GW_PID"/task | wc -l)
-    stop_pid "$GW_PID"
-    printf 'idle\tgateway-%dm\t1\tcpu_ticks=%d hz=%d wall_ns=%d threads=%d\n' "$n" "$((after - before))" "$HZ" \
-      "$((t1 - t0))" "$threads" >>"$RESULTS"
-    # per-thread CPU over the idle window, busiest first (thread names as the runtime set them)
-    LC_ALL=C join -a2 -e 0 -o '2.1,1.2,2.2,2.3' "$OUT/run/idle-$n.threads.before" "$OUT/run/idle-$n.threads.after" |
-      awk -v hz="$HZ" '{ d = $3 - $2; if (d > 0) printf "idle_thread\tgateway-%sm\t1\ttid=%s name=%s ticks=%d hz=%d\n", "'"$n"'", $1, $4, d, hz }' \
-      >>"$RESULTS"
   done
+  sleep 5 # let start-up work (first probes) settle
+  for n in 1 10; do idle_snapshot "$n" "${IDLE_PID[$n]}" before; done
+  log "idle CPU, 1 and 10 models: first ${IDLE_S}s after start"
+  sleep "$IDLE_S"
+  for n in 1 10; do idle_snapshot "$n" "${IDLE_PID[$n]}" after; idle_record "$n" "${IDLE_PID[$n]}" "gateway-${n}m-first"; done
+  sleep "$IDLE_SETTLE"
+  for n in 1 10; do idle_snapshot "$n" "${IDLE_PID[$n]}" before; done
+  log "idle CPU, 1 and 10 models: ${IDLE_S}s after another ${IDLE_SETTLE}s of settling"
+  sleep "$IDLE_S"
+  for n in 1 10; do idle_snapshot "$n" "${IDLE_PID[$n]}" after; idle_record "$n" "${IDLE_PID[$n]}" "gateway-${n}m"; done
+  for n in 1 10; do stop_pid "${IDLE_PID[$n]}"; done
 fi
 
 # ---------------------------------------------------------------- report
@@ -338,5 +355,5 @@ NAME=${NAME:-$DATE-side-by-side}
 NOTE="load on the machine when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average)"
 python3 "$BENCH/side-by-side-report.py" --results "$RESULTS" --md "$BENCH/results/$NAME.md" \
   --svg "$BENCH/results/$NAME.svg" --command "$CMDLINE" --quick "$QUICK" --note "$NOTE" \
-  --params "reps=$REPS duration=${DURATION}s warmup=${WARMUP}s held=$HELD slow_ms=$SLOW_MS held_events=$HELD_EVENTS cold_starts=$COLD_STARTS idle=${IDLE_S}s stream_events=$STREAM_EVENTS"
+  --params "reps=$REPS duration=${DURATION}s warmup=${WARMUP}s held=$HELD slow_ms=$SLOW_MS held_events=$HELD_EVENTS cold_starts=$COLD_STARTS idle=${IDLE_S}s idle_settle=${IDLE_SETTLE}s stream_events=$STREAM_EVENTS"
 log "wrote bench/results/$NAME.md and .svg"

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Gateway.Actors.Scheduling;
 
 namespace Gateway.Host.Hosting;
 
@@ -7,7 +8,6 @@ internal static class AkkaSetup
 {
     public const string LivenessTag = "liveness";
     public const string ReadinessTag = "ready";
-    public const int SchedulerTickMilliseconds = 100;
 
     public static IServiceCollection AddGatewayActors(this IServiceCollection services, Akka.Event.LogLevel logLevel)
     {
@@ -21,11 +21,9 @@ internal static class AkkaSetup
                 // Kestrel still listens; then Kestrel stops, then the actor system. Akka's own process-exit hook
                 // would terminate it at once, killing live streams.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                // Akka's scheduler wakes every tick even with nothing scheduled (a .NET timer, then a pool worker
-                // that spins before parking): at the default 10 ms that alone cost ~3-4% of a core on an idle
-                // gateway. Nothing here needs finer Akka timers than 100 ms (probes run every few seconds; request
-                // timeouts use the TimeProvider, not the Akka scheduler).
-                .AddHocon($"akka.scheduler.tick-duration = {SchedulerTickMilliseconds}ms", HoconAddMode.Prepend)
+                // Akka's default scheduler ticks even with nothing scheduled (a .NET timer, then a pool worker):
+                // most of an idle gateway's CPU. This one arms a timer per scheduled task and sleeps otherwise.
+                .AddHocon($"akka.scheduler.implementation = \"{typeof(OnDemandScheduler).AssemblyQualifiedName}\"", HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = logLevel;
