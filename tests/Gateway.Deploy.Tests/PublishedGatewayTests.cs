@@ -60,6 +60,18 @@ public sealed class PublishedGatewayTests(PublishedGatewayTests.Published publis
     }
 
     [Fact]
+    public async Task The_published_gateway_and_its_libraries_are_precompiled_ReadyToRun()
+    {
+        var app = await published.AppAsync();
+        foreach (var name in new[] { "Gateway.Host.dll", "Gateway.Actors.dll", "Gateway.Streams.dll", "Akka.dll", "Akka.Streams.dll" })
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(app, name)));
+            // ReadyToRun code is announced by the managed-native header of the CLI header (IL-only assemblies have none).
+            Assert.True(pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0, $"{name} is ReadyToRun");
+        }
+    }
+
+    [Fact]
     public async Task The_published_gateway_refuses_all_interfaces_without_a_token()
     {
         var app = await published.AppAsync();
