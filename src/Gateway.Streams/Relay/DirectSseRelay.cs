@@ -20,7 +20,7 @@ internal static class DirectSseRelay
     public static async Task RunAsync(UpstreamResponse response, RelayEventWriter writer, StreamTimeouts? timeouts, CancellationToken stop)
     {
         var token = response.Token;
-        var body = await response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        var body = await response.OpenBodyAsync(token).ConfigureAwait(false);
 
         // The client leaving, the deadline, the drain or a phase timeout closes the upstream body at once, even while
         // the relay is waiting on a client write rather than on a read.
