@@ -17,7 +17,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     private readonly DispatchPolicy _policy = policy ?? DispatchPolicy.Default;
 
     private const int MaxErrorBodyBytes = 64 * 1024;
-    private const int FirstReadBytes = 4 * 1024;
+    private const int FirstReadBytes = 16 * 1024; // pooled, the relay's read size: whatever the upstream already sent comes in one read
     private const int MaxFirstEventBytes = 4 * 1024 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
@@ -208,12 +208,16 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     /// </summary>
     private static async Task<(GatewayError? Error, Stream? Body)> AwaitFirstEventAsync(HttpResponseMessage response, UpstreamEndpoint endpoint, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
+        byte[] buffer = [];
         var filled = 0;
         Stream? body = null;
         try
         {
             body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+
+            // Wait for the first bytes without a buffer (a slow first token holds none), then rent one.
+            await body.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+            buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
             while (!EndsAnEvent(buffer.AsSpan(0, filled)))
             {
                 if (filled == buffer.Length)
@@ -243,19 +247,27 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ReturnRented(buffer);
             response.Dispose();
             endpoint.RecordGatewayFailure($"{endpoint.Label} broke a stream before its first event: {e.GetType().Name}");
             return (UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamFailed), null);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ReturnRented(buffer);
             response.Dispose();
             throw;
         }
 
         return (null, new PrefixedReadStream(buffer, filled, body));
+    }
+
+    private static void ReturnRented(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The bytes hold a blank line (two line ends in a row; CRLF, LF or CR): the first event is complete.</summary>
