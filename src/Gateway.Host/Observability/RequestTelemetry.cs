@@ -91,7 +91,9 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
 
     private static void TagServerSpan(Activity? activity, RequestRecord r)
     {
-        if (activity is not { IsAllDataRequested: true })
+        // ASP.NET Core starts an activity for every request even when nothing records spans (it has no listener then):
+        // tags on that one would only cost allocations.
+        if (activity is not { IsAllDataRequested: true } || !activity.Source.HasListeners())
         {
             return;
         }
