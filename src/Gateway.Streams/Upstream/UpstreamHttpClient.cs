@@ -31,6 +31,9 @@ public static class UpstreamHttpClient
             UseCookies = false,
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = int.MaxValue,
+            // The gateway writes vLLM's traceparent itself (GatewayTracing): without a propagator the handler chain
+            // has no diagnostics stage, which otherwise costs every request a look for listeners and headers.
+            ActivityHeadersPropagator = null,
         };
         return new HttpClient(handler, disposeHandler: true)
         {
