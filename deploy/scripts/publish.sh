@@ -2,6 +2,7 @@
 # The one publish command for every deployment: the Dockerfiles and install.sh call it, so they cannot drift.
 #   deploy/scripts/publish.sh gateway|simulator|healthcheck OUTPUT_DIR [--self-contained RID] [--dry-run]
 # Framework-dependent by default (for the aspnet runtime image); --self-contained RID for bare hosts.
+# The gateway publishes ReadyToRun (its csproj): for RID, or else for the SDK's own platform.
 set -euo pipefail
 
 usage() {
