@@ -26,6 +26,8 @@ internal static class AkkaSetup
                 // gateway. Nothing here needs finer Akka timers than 100 ms (probes run every few seconds; request
                 // timeouts use the TimeProvider, not the Akka scheduler).
                 .AddHocon($"akka.scheduler.tick-duration = {SchedulerTickMilliseconds}ms", HoconAddMode.Prepend)
+                // Each model's pipeline graph runs on the thread that hands it a request (see PipelineDispatcher).
+                .AddHocon(Gateway.Streams.Pipeline.PipelineDispatcher.Hocon, HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = logLevel;

@@ -14,7 +14,8 @@ namespace Gateway.Streams.Pipeline;
 /// vLLM dispatch (at most <see cref="ModelRoute.MaxInFlight"/> requests in flight). Requests enter as elements with
 /// <see cref="Enqueue"/> after their key's limits admitted them; a full queue (or a key's full share of it) sheds at
 /// once instead of waiting. The queue hands the next free slot to the key with the least service so far
-/// (<see cref="FairQueue"/>), and settles that service with the real usage when each request ends.
+/// (<see cref="FairQueue"/>), and settles that service with the real usage when each request ends. The graph runs
+/// on <see cref="PipelineDispatcher"/> when the actor system defines it (on the thread that hands a request in).
 /// </summary>
 public sealed class ModelPipeline
 {
@@ -53,11 +54,16 @@ public sealed class ModelPipeline
         ModelRoute route, VllmDispatcher dispatcher, IMaterializer materializer, ReplicaPicker? picker = null, TimeProvider? time = null)
     {
         var queue = new FairQueue(route.MaxQueue, route.MaxQueuePerKey, time, route.MaxInFlight);
-        var completion = Source.FromGraph(new FairQueueSource(queue))
+        var graph = Source.FromGraph(new FairQueueSource(queue))
             .Via(Admission(route, picker))
             .SelectAsyncUnordered(route.MaxInFlight, dispatcher.DispatchAsync)
-            .ToMaterialized(Sink.Ignore<Done>(), Keep.Right)
-            .Run(materializer);
+            .ToMaterialized(Sink.Ignore<Done>(), Keep.Right);
+        if (materializer is ActorMaterializer { System: var system } && system.Dispatchers.HasDispatcher(PipelineDispatcher.Id))
+        {
+            graph = graph.WithAttributes(ActorAttributes.CreateDispatcher(PipelineDispatcher.Id));
+        }
+
+        var completion = graph.Run(materializer);
         return new ModelPipeline(route, queue, completion);
     }
 
