@@ -173,7 +173,7 @@ internal sealed class ProxyEndpoint(
             TraceParent = Activity.Current?.Context ?? default,
             Priority = limits.Priority,
             PromptTokenEstimate = prompt,
-            OnFinished = r => lease.Complete(r.PromptTokensUsed is null && r.CompletionTokensUsed is null ? null : (r.PromptTokensUsed ?? 0) + (r.CompletionTokensUsed ?? 0)),
+            KeySettler = lease,
         };
         facts.Request = request;
 
@@ -201,28 +201,28 @@ internal sealed class ProxyEndpoint(
     private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, DateTimeOffset queuedAt, CancellationToken ct)
     {
         ProxyOutcome outcome;
-        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
+        try
         {
-            try
+            // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout. Most
+            // requests have left the queue by now (the pipeline runs on the thread that enqueued them): no timer then.
+            // A client that leaves needs no token here: the queue, the stages and the dispatcher answer such a
+            // request ClientClosed themselves.
+            using (request is { IsWaitingForDispatch: true, IsAnswered: false } ? runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan) : null)
             {
-                // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
-                using (runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan))
-                {
-                    outcome = await request.Outcome.WaitAsync(waiting.Token);
-                }
+                outcome = await request.Outcome.WaitAsync(drain.EndStreams);
             }
-            catch (OperationCanceledException)
+        }
+        catch (OperationCanceledException)
+        {
+            RecordAdmissionSpan(request, queuedAt);
+            Abandon(request);
+            if (!ct.IsCancellationRequested)
             {
-                RecordAdmissionSpan(request, queuedAt);
-                Abandon(request);
-                if (!ct.IsCancellationRequested)
-                {
-                    // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
-                    await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
-                }
+                // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
+                await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
+            }
 
-                return;
-            }
+            return;
         }
 
         RecordAdmissionSpan(request, queuedAt);
@@ -233,6 +233,11 @@ internal sealed class ProxyEndpoint(
                 return;
             case ProxyOutcome.Rejected rejected:
                 await ErrorResponses.WriteAsync(context, rejected.Error);
+                return;
+            case ProxyOutcome.Responded { Response: var late } when ct.IsCancellationRequested:
+                // The client left while vLLM's headers were on their way: closed unread, as if never answered.
+                late.Dispose();
+                request.Release();
                 return;
             case ProxyOutcome.Responded responded:
                 try
@@ -305,7 +310,7 @@ internal sealed class ProxyEndpoint(
             return;
         }
 
-        using var plainSpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
+        using var plainSpan = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("relay " + request.ModelId) : null;
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform, settings.Upstream.MaxResponseBodyBytes);
         if (error is not null)
         {

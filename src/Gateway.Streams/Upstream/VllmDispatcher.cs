@@ -56,7 +56,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 if (attempt.Response is { } response)
                 {
                     handedOver = true;
-                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave));
+                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.LeaveAction));
                     return;
                 }
 
