@@ -12,7 +12,11 @@ public static class UpstreamHttpClient
     /// </summary>
     public static HttpRequestOptionsKey<TimeSpan> ConnectTimeoutOption { get; } = new("Gateway.ConnectTimeout");
 
-    /// <param name="connectTimeout">The default connect timeout (a request may carry its own, see <see cref="ConnectTimeoutOption"/>).</param>
+    /// <param name="connectTimeout">
+    /// The default connect timeout (a request may carry its own, see <see cref="ConnectTimeoutOption"/>); the
+    /// dispatcher's <see cref="DispatchPolicy.ConnectTimeout"/> should be the same, since it sets the option only on
+    /// requests whose timeout differs from it.
+    /// </param>
     /// <param name="time">The clock the connect timeout runs on.</param>
     public static HttpClient Create(TimeSpan connectTimeout, TimeProvider? time = null)
     {
@@ -31,6 +35,10 @@ public static class UpstreamHttpClient
             UseCookies = false,
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = int.MaxValue,
+            // No DiagnosticsHandler: it made an Activity (with tags) per upstream call whenever the inbound request had
+            // one, only to inject traceparent, which GatewayTracing already puts on every attempt (its own span's or
+            // the inbound context). Without a propagator the handler is left out of the chain.
+            ActivityHeadersPropagator = null,
         };
         return new HttpClient(handler, disposeHandler: true)
         {

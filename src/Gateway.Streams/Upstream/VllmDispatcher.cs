@@ -100,7 +100,12 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             content.Headers.ContentType = JsonContentType;
             message.Content = content;
             message.Headers.TryAddWithoutValidation("X-Request-ID", request.RequestId);
-            message.Options.Set(UpstreamHttpClient.ConnectTimeoutOption, connectTimeout);
+            if (connectTimeout != _policy.ConnectTimeout)
+            {
+                // Only a model's own (or a shorter total) timeout travels with the request: the client's default is the policy's.
+                message.Options.Set(UpstreamHttpClient.ConnectTimeoutOption, connectTimeout);
+            }
+
             if (request.Stream)
             {
                 message.Headers.Accept.ParseAdd("text/event-stream");
