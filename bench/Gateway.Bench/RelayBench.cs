@@ -19,6 +19,16 @@ internal static class RelayBench
 {
     public static async Task RunAsync(int streams, int concurrency)
     {
+        await RunAsync(streams, concurrency, eventPerRead: false);
+        Console.WriteLine();
+        await RunAsync(streams, concurrency, eventPerRead: true);
+    }
+
+    /// <param name="eventPerRead">
+    /// Each event arrives in its own read (as from vLLM at real token rates), instead of the whole stream in one read.
+    /// </param>
+    private static async Task RunAsync(int streams, int concurrency, bool eventPerRead)
+    {
         using var system = ActorSystem.Create("relay-bench", "akka.loglevel = WARNING");
         var materializer = system.Materializer();
         var body = new StringBuilder();
@@ -33,20 +43,38 @@ internal static class RelayBench
         var client = new DiscardingClient();
         var passThrough = new ResponseTransform(b => b, () => Flow.Create<SseEvent>());
 
-        Console.WriteLine($"SSE relay, {streams:N0} streams of 16 events + [DONE], {concurrency} concurrent, in-memory upstream, discarding client");
+        Console.WriteLine($"SSE relay, {streams:N0} streams of 16 events + [DONE], {concurrency} concurrent, in-memory upstream, discarding client, "
+            + (eventPerRead ? "one event per upstream read" : "the whole stream in one upstream read"));
         Console.WriteLine();
         Console.WriteLine("| Relay path | Streams/s | CPU µs/stream | CPU µs/event |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var (name, transform) in new[] { ("direct loop (no transform)", (ResponseTransform?)null), ("per-stream graph (pass-through transform)", passThrough) })
+        var shared = new SharedRelayPrototype(materializer, concurrency);
+        foreach (var (name, transform) in new[]
         {
+            ("direct loop (no transform)", (ResponseTransform?)null),
+            ("one graph materialized once, reused by every stream (prototype, events batched per read)", null),
+            ("per-stream graph (pass-through transform)", passThrough),
+        })
+        {
+            var useShared = name.StartsWith("one graph", StringComparison.Ordinal);
             async Task RelayOne()
             {
-                var message = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) };
+                HttpContent content = eventPerRead ? new StreamContent(new EventPerReadStream(bytes)) : new ByteArrayContent(bytes);
+                var message = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
                 using var response = new UpstreamResponse(message, new RequestDeadline(TimeSpan.FromMinutes(5), TimeProvider.System, CancellationToken.None), endpoint, () => { });
+                if (useShared)
+                {
+                    await using var body = await response.OpenBodyAsync(response.Token);
+                    await shared.RelayAsync(body, new RelayEventWriter(client, stripUsageChunk: false, response.Token));
+                    return;
+                }
+
                 await StreamingRelay.RunAsync(response, transform, client, materializer);
             }
 
-            for (var i = 0; i < 2000; i++)
+            // Warm up past tiered JIT (its call-counting delay is wall time): at least 2,000 streams and 2 s.
+            var warmUp = Stopwatch.StartNew();
+            for (var i = 0; i < 2000 || warmUp.Elapsed < TimeSpan.FromSeconds(2); i++)
             {
                 await RelayOne();
             }
@@ -75,5 +103,51 @@ internal static class RelayBench
         public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>An in-memory body that hands out one SSE event (up to its blank line) per read.</summary>
+    private sealed class EventPerReadStream(byte[] body) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => body.Length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Next(buffer.Span));
+
+        public override int Read(byte[] buffer, int offset, int count) => Next(buffer.AsSpan(offset, count));
+
+        private int Next(Span<byte> buffer)
+        {
+            if (buffer.IsEmpty || _position == body.Length)
+            {
+                return 0;
+            }
+
+            var rest = body.AsSpan(_position);
+            var end = rest.IndexOf("\n\n"u8);
+            var count = Math.Min(buffer.Length, end < 0 ? rest.Length : end + 2);
+            rest[..count].CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

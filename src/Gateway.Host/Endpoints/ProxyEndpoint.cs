@@ -263,7 +263,7 @@ internal sealed class ProxyEndpoint(
     {
         var response = context.Response;
         var facts = GatewayRequestFeature.Of(context);
-        var isEventStream = upstream.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        var isEventStream = upstream.IsEventStream;
         if (request.Stream && isEventStream)
         {
             response.StatusCode = StatusCodes.Status200OK;
@@ -281,7 +281,7 @@ internal sealed class ProxyEndpoint(
             }
 
             var client = new FirstWriteClock(writer, runtime.Time, collectFinishReasons: attempt is not null);
-            using var relaySpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
+            using var relaySpan = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("relay " + request.ModelId) : null;
             var outcome = await StreamingRelay.RunAsync(
                 upstream,
                 request.ResponseTransform,

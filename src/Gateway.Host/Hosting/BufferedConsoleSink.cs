@@ -10,22 +10,28 @@ namespace Gateway.Host.Hosting;
 /// The log sink when standard output is a file or a pipe (a container's log, the access log of a deployment): a
 /// request thread only queues its event; one background writer renders the queued events into a buffered writer
 /// and sends them with one write per batch, instead of one locked, flushed console write per line on the request
-/// path. Nothing is dropped: when the queue is full (output blocked) the event is written on the caller's thread.
+/// path. Lines gather for a few milliseconds between writes, so a busy gateway makes one write per batch of lines
+/// rather than per line. Nothing is dropped: when the queue is full (output blocked) the event is written on the caller's thread.
 /// Disposing writes whatever is still queued.
 /// </summary>
 internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
 {
     private const int Capacity = 16 * 1024;
 
+    /// <summary>After each write the pump lets lines gather this long: one write per batch, not one per request.</summary>
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+
     private readonly ITextFormatter _formatter;
     private readonly TextWriter _output;
     private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = false });
     private readonly Lock _writing = new();
+    private readonly TimeProvider _time;
 
-    public BufferedConsoleSink(ITextFormatter formatter, Stream output)
+    public BufferedConsoleSink(ITextFormatter formatter, Stream output, TimeProvider? time = null)
     {
         _formatter = formatter;
+        _time = time ?? TimeProvider.System;
         _output = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
         _ = Task.Run(PumpAsync);
     }
@@ -57,6 +63,7 @@ internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 WriteQueued();
+                await Task.Delay(GatherWindow, _time).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)

@@ -26,6 +26,7 @@ internal static class ObservabilityHostingExtensions
         var services = builder.Services;
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<ContentLog>();
+        services.AddSingleton<AccessLog>();
         services.AddSingleton<RequestTelemetry>();
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("gateway"))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;
@@ -13,28 +14,17 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
 {
     private static readonly MessageTemplateParser Parser = new();
     private static readonly ScalarValue Masked = new(SecretRedactor.Mask);
+    private const int MaxCachedTemplates = 4096;
+    private const int MaxCachedNames = 4096;
+    private static readonly ConcurrentDictionary<string, bool> SensitiveNames = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, (int Generation, MessageTemplate? Redacted)> _templates = new(StringComparer.Ordinal);
 
     public void Emit(LogEvent logEvent) => inner.Emit(Redact(logEvent));
 
     public LogEvent Redact(LogEvent e)
     {
-        var changed = false;
-        var template = e.MessageTemplate;
-        var text = redactor.Redact(template.Text);
-        if (!ReferenceEquals(text, template.Text))
-        {
-            template = Parser.Parse(text);
-            changed = true;
-        }
-
-        var properties = new List<LogEventProperty>(e.Properties.Count);
-        foreach (var (name, value) in e.Properties)
-        {
-            var redacted = SecretRedactor.IsSensitiveName(name) ? Masked : RedactValue(value);
-            changed |= !ReferenceEquals(redacted, value);
-            properties.Add(new LogEventProperty(name, redacted));
-        }
-
+        var template = RedactTemplate(e.MessageTemplate);
         var exception = e.Exception;
         if (exception is not null)
         {
@@ -43,14 +33,78 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
             if (!ReferenceEquals(full, scrubbed))
             {
                 exception = new RedactedException(scrubbed);
-                changed = true;
             }
         }
 
-        return changed ? new LogEvent(e.Timestamp, e.Level, exception, template, properties, e.TraceId ?? default, e.SpanId ?? default) : e;
+        if (!AnyPropertyChanges(e.Properties))
+        {
+            return ReferenceEquals(template, e.MessageTemplate) && ReferenceEquals(exception, e.Exception)
+                ? e
+                : new LogEvent(e.Timestamp, e.Level, exception, template, e.Properties.Select(p => new LogEventProperty(p.Key, p.Value)), e.TraceId ?? default, e.SpanId ?? default);
+        }
+
+        var properties = new List<LogEventProperty>(e.Properties.Count);
+        foreach (var (name, value) in e.Properties)
+        {
+            properties.Add(new LogEventProperty(name, IsSensitive(name) ? Masked : RedactValue(value)));
+        }
+
+        return new LogEvent(e.Timestamp, e.Level, exception, template, properties, e.TraceId ?? default, e.SpanId ?? default);
     }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    /// <summary>Most events carry nothing to mask: find out without copying anything.</summary>
+    private bool AnyPropertyChanges(IReadOnlyDictionary<string, LogEventPropertyValue> properties)
+    {
+        foreach (var (name, value) in properties)
+        {
+            if (IsSensitive(name) || !ReferenceEquals(RedactValue(value), value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Templates are a small set of texts (the access line's shapes, the code's log messages) but arrive as new
+    /// instances: the redacted form of each text is kept, so a template is scanned once, not once per event.
+    /// </summary>
+    private MessageTemplate RedactTemplate(MessageTemplate template)
+    {
+        var generation = redactor.Generation; // read first: what is computed below knows at least these secrets
+        if (_templates.TryGetValue(template.Text, out var known) && known.Generation == generation)
+        {
+            return known.Redacted ?? template;
+        }
+
+        var text = redactor.Redact(template.Text);
+        var redacted = ReferenceEquals(text, template.Text) ? null : Parser.Parse(text);
+        if (_templates.Count < MaxCachedTemplates || _templates.ContainsKey(template.Text))
+        {
+            _templates[template.Text] = (generation, redacted); // a reload taught the redactor new secrets: recomputed once
+        }
+
+        return redacted ?? template;
+    }
+
+    private static bool IsSensitive(string name)
+    {
+        if (SensitiveNames.TryGetValue(name, out var sensitive))
+        {
+            return sensitive;
+        }
+
+        sensitive = SecretRedactor.IsSensitiveName(name);
+        if (SensitiveNames.Count < MaxCachedNames)
+        {
+            SensitiveNames.TryAdd(name, sensitive);
+        }
+
+        return sensitive;
+    }
 
     private LogEventPropertyValue RedactValue(LogEventPropertyValue value)
     {
@@ -65,7 +119,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
                 var props = new List<LogEventProperty>(structure.Properties.Count);
                 foreach (var p in structure.Properties)
                 {
-                    var v = SecretRedactor.IsSensitiveName(p.Name) ? Masked : RedactValue(p.Value);
+                    var v = IsSensitive(p.Name) ? Masked : RedactValue(p.Value);
                     changed |= !ReferenceEquals(v, p.Value);
                     props.Add(new LogEventProperty(p.Name, v));
                 }
@@ -85,7 +139,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
                 var entries = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>();
                 foreach (var (k, v) in dictionary.Elements)
                 {
-                    var masked = k.Value is string name && SecretRedactor.IsSensitiveName(name) ? Masked : RedactValue(v);
+                    var masked = k.Value is string name && IsSensitive(name) ? Masked : RedactValue(v);
                     changed |= !ReferenceEquals(masked, v);
                     entries.Add(new(k, masked));
                 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text;
 using Gateway.Host.Http;
 using Gateway.Streams.Proxy;
 using Microsoft.AspNetCore.Routing;
+using Serilog.Events;
 
 namespace Gateway.Host.Observability;
 
@@ -11,7 +11,7 @@ namespace Gateway.Host.Observability;
 /// which moves the metrics, tags the server span, and becomes the one access-log line (only the fields that have
 /// values), plus the content event of a request that opted in (<see cref="ContentLog"/>). Never reads headers.
 /// </summary>
-internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time, ILogger<RequestTelemetry> logger, ContentLog? contentLog = null)
+internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time, AccessLog accessLog, ContentLog? contentLog = null)
 {
     private const string Unmatched = "unmatched";
     private const string MetricsPath = "/metrics";
@@ -91,7 +91,9 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
 
     private static void TagServerSpan(Activity? activity, RequestRecord r)
     {
-        if (activity is not { IsAllDataRequested: true })
+        // ASP.NET Core starts an activity for every request even when nothing records spans (it has no listener then):
+        // tags on that one would only cost allocations.
+        if (activity is not { IsAllDataRequested: true } || !activity.Source.HasListeners())
         {
             return;
         }
@@ -139,37 +141,25 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
     private void Log(HttpContext context, GatewayRequestFeature facts, RequestRecord r)
     {
         // Probes arrive every few seconds from orchestrators: successful ones are logged at Debug only.
-        var level = r.Status < 400 && BearerAuthMiddleware.IsOpenPath(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;
-        if (!logger.IsEnabled(level))
+        var level = r.Status < 400 && BearerAuthMiddleware.IsOpenPath(context.Request.Path) ? LogEventLevel.Debug : LogEventLevel.Information;
+        if (!accessLog.IsEnabled(level))
         {
             return;
         }
 
-        // Only the fields that have values: the template is built from the ones present (a small, bounded set of shapes).
-        var template = new StringBuilder("{Method} {Path} {Status} {ElapsedMs:0.0} ms outcome={Outcome}");
-        var args = new List<object?>(16) { context.Request.Method, LogText.Sanitize(context.Request.Path.Value), r.Status, r.Seconds * 1000, r.Outcome.Name };
-        void Add(string name, object? value)
+        accessLog.Write(level, new AccessLine(context.Request.Method, LogText.Sanitize(context.Request.Path.Value), r.Status, r.Seconds * 1000, r.Outcome.Name)
         {
-            if (value is not null)
-            {
-                template.Append(' ').Append(name);
-                args.Add(value);
-            }
-        }
-
-        Add("model={Model}", LogText.Sanitize(facts.Model));
-        Add("replica={Replica}", r.Replica);
-        Add("key={Key}", r.Key);
-        Add("code={ErrorCode}", facts.ErrorCode);
-        Add("queue_ms={QueueMs:0.0}", r.QueueWaitSeconds * 1000);
-        Add("ttft_ms={TtftMs:0.0}", r.TimeToFirstTokenSeconds * 1000);
-        Add("prompt_tokens={PromptTokens}", r.PromptTokens);
-        Add("completion_tokens={CompletionTokens}", r.CompletionTokens);
-        Add("retries={Retries}", r.Retries > 0 ? r.Retries : null);
-        Add("request_id={RequestId}", facts.RequestId);
-        Add("trace_id={TraceId}", TraceIdOf(Activity.Current));
-#pragma warning disable CA2254 // the template is built from a fixed set of fragments
-        logger.Log(level, template.ToString(), [.. args]);
-#pragma warning restore CA2254
+            Model = LogText.Sanitize(facts.Model),
+            Replica = r.Replica,
+            Key = r.Key,
+            ErrorCode = facts.ErrorCode,
+            QueueMs = r.QueueWaitSeconds * 1000,
+            TtftMs = r.TimeToFirstTokenSeconds * 1000,
+            PromptTokens = r.PromptTokens,
+            CompletionTokens = r.CompletionTokens,
+            Retries = r.Retries > 0 ? r.Retries : null,
+            RequestId = facts.RequestId,
+            TraceId = TraceIdOf(Activity.Current),
+        });
     }
 }

@@ -14,6 +14,7 @@ internal sealed partial class SecretRedactor(IEnumerable<string> knownSecrets)
     public const string Mask = "***";
 
     private readonly Lock _gate = new();
+    private volatile int _generation;
     private volatile string[] _secrets = [.. knownSecrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The literal secrets a configuration holds: the bearer token and the keys' secrets.</summary>
@@ -33,12 +34,16 @@ internal sealed partial class SecretRedactor(IEnumerable<string> knownSecrets)
         }
     }
 
+    /// <summary>Moves whenever the set of literal secrets grows (so a cache of redacted text knows to start over).</summary>
+    public int Generation => _generation;
+
     /// <summary>Masks <paramref name="secrets"/> from now on too (a reloaded key set); the ones already known stay.</summary>
     public void Remember(IEnumerable<string> secrets)
     {
         lock (_gate)
         {
             _secrets = [.. _secrets.Concat(secrets.Where(s => s.Length >= 4)).Distinct(StringComparer.Ordinal)];
+            _generation++;
         }
     }
 
@@ -85,7 +90,10 @@ internal sealed partial class SecretRedactor(IEnumerable<string> knownSecrets)
         result = BearerCredential().Replace(result, "Bearer " + Mask);
         result = JsonField().Replace(result, m => IsSensitiveName(m.Groups["name"].Value) ? $"{m.Groups["head"].Value}\"{Mask}\"" : m.Value);
         result = NameValue().Replace(result, m => IsSensitiveName(m.Groups["name"].Value) && m.Groups["value"].Value != Mask ? m.Groups["head"].Value + Mask : m.Value);
-        return result;
+
+        // A replacement that changed nothing (prompt_tokens=12 is no secret) still made a new string: callers tell
+        // "nothing to mask" by reference.
+        return string.Equals(result, text, StringComparison.Ordinal) ? text : result;
     }
 
     [GeneratedRegex("authorization|bearer|api[_-]?key|token|secret|password", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -20,7 +20,7 @@ internal static class DirectSseRelay
     public static async Task RunAsync(UpstreamResponse response, RelayEventWriter writer, StreamTimeouts? timeouts, CancellationToken stop)
     {
         var token = response.Token;
-        var body = await response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        var body = await response.OpenBodyAsync(token).ConfigureAwait(false);
 
         // The client leaving, the deadline, the drain or a phase timeout closes the upstream body at once, even while
         // the relay is waiting on a client write rather than on a read.
@@ -28,7 +28,6 @@ internal static class DirectSseRelay
         using var closeOnStop = stop.UnsafeRegister(static s => ((Stream)s!).Dispose(), body);
         using var watch = StreamSilenceWatch.Start(timeouts, body.Dispose);
         var parser = new SseEventParser();
-        var events = new List<SseEvent>();
         try
         {
             while (!stop.IsCancellationRequested)
@@ -43,14 +42,14 @@ internal static class DirectSseRelay
                         return;
                     }
 
-                    parser.Feed(buffer.AsMemory(0, read), events);
-                    if (events.Count == 0)
+                    parser.Feed(buffer.AsMemory(0, read));
+                    if (!parser.TryRead(out var first))
                     {
                         continue;
                     }
 
                     watch?.Writing();
-                    if (await WriteAllAsync(writer, events).ConfigureAwait(false))
+                    if (await WriteAllAsync(writer, parser, first).ConfigureAwait(false))
                     {
                         return; // [DONE]: anything after it is ignored
                     }
@@ -59,7 +58,6 @@ internal static class DirectSseRelay
                 }
                 finally
                 {
-                    events.Clear();
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
@@ -79,13 +77,16 @@ internal static class DirectSseRelay
         }
     }
 
-    /// <summary>Writes the events of one read (the last one flushes); true when <c>[DONE]</c> was among them.</summary>
-    private static async ValueTask<bool> WriteAllAsync(RelayEventWriter writer, List<SseEvent> events)
+    /// <summary>
+    /// Writes the events of one read, <paramref name="first"/> and the rest still in <paramref name="parser"/>, each as
+    /// soon as it is parsed (one event of look-ahead says which is the last: that one flushes); true when <c>[DONE]</c>
+    /// was among them. Nothing is allocated per event or per read.
+    /// </summary>
+    private static async ValueTask<bool> WriteAllAsync(RelayEventWriter writer, SseEventParser parser, SseEvent first)
     {
-        var last = events.Count - 1;
-        for (var i = 0; i <= last; i++)
+        var e = first;
+        while (true)
         {
-            var e = events[i];
             if (e.IsDone)
             {
                 await writer.WriteAsync(e).ConfigureAwait(false);
@@ -93,13 +94,19 @@ internal static class DirectSseRelay
             }
 
             RelayEventWriter.RequireJsonEvent(e);
-            var write = writer.WriteAsync(i < last ? e with { MoreFollows = true } : e);
+            var more = parser.TryRead(out var next);
+            var write = writer.WriteAsync(more ? e with { MoreFollows = true } : e);
             if (!write.IsCompletedSuccessfully)
             {
                 await write.ConfigureAwait(false);
             }
-        }
 
-        return false;
+            if (!more)
+            {
+                return false;
+            }
+
+            e = next;
+        }
     }
 }

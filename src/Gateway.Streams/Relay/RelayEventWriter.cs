@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Sse;
 
@@ -6,8 +7,9 @@ namespace Gateway.Streams.Relay;
 /// <summary>
 /// The client side of one stream relay, shared by both relay paths: writes each event in vLLM's framing, reads
 /// the usage chunk (and drops it when the gateway, not the client, asked for it), and flushes after the last event
-/// of an upstream read. Synchronous when the client side has room (the common case); the frame is written in three
-/// pieces, so relaying an event allocates nothing. Remembers what the relay needs to end the stream properly.
+/// of an upstream read. Synchronous when the client side has room (the common case); an event still framed as vLLM
+/// sent it goes out as those bytes in one write, any other in three pieces, so relaying an event allocates nothing.
+/// Remembers what the relay needs to end the stream properly.
 /// </summary>
 internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripUsageChunk, CancellationToken ct)
 {
@@ -88,9 +90,18 @@ internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripU
         return e;
     }
 
-    /// <summary><c>data: </c>, the payload, <c>\n\n</c>: vLLM's framing.</summary>
+    /// <summary>
+    /// <c>data: </c>, the payload, <c>\n\n</c>: vLLM's framing. When the payload is a slice of the upstream read and
+    /// the bytes around it in that buffer are exactly this framing (vLLM's every event), those bytes go out as one
+    /// write of the whole frame: the same bytes, one write instead of three, no copy.
+    /// </summary>
     private ValueTask WriteFrameAsync(ReadOnlyMemory<byte> payload)
     {
+        if (FramedInPlace(payload) is { } frame)
+        {
+            return client.WriteAsync(frame, ct);
+        }
+
         var prefix = client.WriteAsync(DataPrefix, ct);
         if (!prefix.IsCompletedSuccessfully)
         {
@@ -104,6 +115,26 @@ internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripU
         }
 
         return client.WriteAsync(EventEnd, ct);
+    }
+
+    /// <summary>The payload with the <c>data: </c> before it and the <c>\n\n</c> after it, when its buffer holds exactly those.</summary>
+    internal static ReadOnlyMemory<byte>? FramedInPlace(ReadOnlyMemory<byte> payload)
+    {
+        if (!MemoryMarshal.TryGetArray(payload, out var segment) || segment.Array is not { } array)
+        {
+            return null;
+        }
+
+        var start = segment.Offset - DataPrefix.Length;
+        var end = segment.Offset + segment.Count + EventEnd.Length;
+        if (start < 0 || end > array.Length
+            || !array.AsSpan(start, DataPrefix.Length).SequenceEqual(DataPrefix.Span)
+            || !array.AsSpan(segment.Offset + segment.Count, EventEnd.Length).SequenceEqual(EventEnd.Span))
+        {
+            return null;
+        }
+
+        return array.AsMemory(start, end - start);
     }
 
     private async ValueTask WriteFrameRestAsync(ValueTask pending, ReadOnlyMemory<byte> payload)

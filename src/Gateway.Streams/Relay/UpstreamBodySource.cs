@@ -68,7 +68,7 @@ internal sealed class UpstreamBodySource : GraphStage<SourceShape<ReadOnlyMemory
                 var token = _stage._response.Token;
                 if (_stream is null)
                 {
-                    _stream = await _stage._response.Message.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                    _stream = await _stage._response.OpenBodyAsync(token).ConfigureAwait(false);
 
                     // A client that leaves (or the deadline) closes the upstream body at once, even while the relay
                     // is waiting on a client write rather than on a read.

@@ -6,14 +6,18 @@ namespace Gateway.Streams.Sse;
 /// Incremental SSE parser over raw bytes (WHATWG event-stream rules): accepts any split of the input,
 /// handles <c>\n</c>, <c>\r\n</c> and <c>\r</c> line ends, joins several <c>data:</c> lines with <c>\n</c>,
 /// skips comments and the <c>event</c>/<c>id</c>/<c>retry</c> fields. Not thread-safe: one per stream.
-/// An event whose one <c>data:</c> line lies whole inside one chunk (vLLM's every event) is handed out as a
-/// slice of that chunk, without a copy; events split across chunks or with several lines are copied once.
+/// Pull-style: <see cref="Feed(ReadOnlyMemory{byte})"/> a chunk, then <see cref="TryRead"/> its events one by one
+/// (nothing allocated per event). An event whose one <c>data:</c> line and closing blank line lie whole inside one
+/// chunk (vLLM's every event) is handed out as a slice of that chunk, without a copy; anything the parser keeps past
+/// the end of a chunk (a line or an event split across reads) is copied, so the caller may reuse the chunk's buffer
+/// for its next read once it has read the chunk's events out.
 /// </summary>
 internal sealed class SseEventParser
 {
     private readonly int _maxEventBytes;
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly ArrayBufferWriter<byte> _data = new(256);
+    private ArrayBufferWriter<byte>? _line;
+    private ArrayBufferWriter<byte>? _data;
+    private ReadOnlyMemory<byte> _rest;
     private ReadOnlyMemory<byte> _slice;
     private bool _hasSlice;
     private bool _hasData;
@@ -25,24 +29,39 @@ internal sealed class SseEventParser
     /// <summary>4 MiB: vLLM's chunks are a few KB even with <c>top_logprobs</c>; a bigger event is a runaway upstream.</summary>
     public const int DefaultMaxEventBytes = 4 * 1024 * 1024;
 
-    /// <summary>Feeds bytes (copied first); appends every event completed by them to <paramref name="events"/>.</summary>
-    public void Feed(ReadOnlySpan<byte> chunk, List<SseEvent> events) => Feed(new ReadOnlyMemory<byte>(chunk.ToArray()), events);
+    /// <summary>The stream ended: an event without its closing blank line is incomplete and is not dispatched (per the spec).</summary>
+    public bool HasPartialEvent => _hasData || _line is { WrittenCount: > 0 };
 
     /// <summary>
-    /// Feeds a chunk that its owner will never change again (events may be slices of it); appends every event
-    /// completed by it to <paramref name="events"/>.
+    /// Hands the parser the next chunk (after every event of the previous one was read with <see cref="TryRead"/>).
+    /// The chunk must stay unchanged until its events are read out and written; it may be reused after that.
     /// </summary>
-    public void Feed(ReadOnlyMemory<byte> chunk, List<SseEvent> events)
+    public void Feed(ReadOnlyMemory<byte> chunk)
     {
-        while (!chunk.IsEmpty)
+        if (!_rest.IsEmpty)
         {
-            var span = chunk.Span;
+            throw new InvalidOperationException("The previous chunk still holds events: read them out first.");
+        }
+
+        _rest = chunk;
+        if (chunk.IsEmpty)
+        {
+            KeepPendingSlice();
+        }
+    }
+
+    /// <summary>The next event completed by the chunk fed last, if any (a slice of it, or a copy when it spanned chunks).</summary>
+    public bool TryRead(out SseEvent e)
+    {
+        while (!_rest.IsEmpty)
+        {
+            var span = _rest.Span;
             if (_lastWasCr)
             {
                 _lastWasCr = false;
                 if (span[0] == (byte)'\n')
                 {
-                    chunk = chunk[1..];
+                    Consume(1);
                     continue;
                 }
             }
@@ -50,56 +69,99 @@ internal sealed class SseEventParser
             var end = span.IndexOfAny((byte)'\n', (byte)'\r');
             if (end < 0)
             {
-                Append(_line, span);
-                return;
+                Append(_line ??= new ArrayBufferWriter<byte>(256), span);
+                Consume(span.Length);
+                continue;
             }
 
             _lastWasCr = span[end] == (byte)'\r';
-            if (_line.WrittenCount == 0)
+            var line = _rest[..end];
+            bool dispatched;
+            if (_line is not { WrittenCount: > 0 } pending)
             {
-                ProcessLine(chunk[..end], inChunk: true, events);
+                dispatched = ProcessLine(line, inChunk: true, out e);
+                Consume(end + 1);
             }
             else
             {
-                Append(_line, span[..end]);
-                ProcessLine(_line.WrittenMemory, inChunk: false, events);
-                _line.ResetWrittenCount();
+                Append(pending, line.Span);
+                Consume(end + 1);
+                dispatched = ProcessLine(pending.WrittenMemory, inChunk: false, out e);
+                pending.ResetWrittenCount();
             }
 
-            chunk = chunk[(end + 1)..];
+            if (dispatched)
+            {
+                return true;
+            }
+        }
+
+        e = default;
+        return false;
+    }
+
+    /// <summary>Feeds a chunk and appends every event it completes to <paramref name="events"/> (the stage's batch form).</summary>
+    public void Feed(ReadOnlyMemory<byte> chunk, List<SseEvent> events)
+    {
+        Feed(chunk);
+        while (TryRead(out var e))
+        {
+            events.Add(e);
         }
     }
 
-    /// <summary>The stream ended: an event without its closing blank line is incomplete and is not dispatched (per the spec).</summary>
-    public bool HasPartialEvent => _hasData || _line.WrittenCount > 0;
+    /// <summary>Feeds bytes (copied first); appends every event completed by them to <paramref name="events"/>.</summary>
+    public void Feed(ReadOnlySpan<byte> chunk, List<SseEvent> events) => Feed(new ReadOnlyMemory<byte>(chunk.ToArray()), events);
 
-    private void ProcessLine(ReadOnlyMemory<byte> lineMemory, bool inChunk, List<SseEvent> events)
+    private void Consume(int bytes)
     {
+        _rest = _rest[bytes..];
+        if (_rest.IsEmpty)
+        {
+            KeepPendingSlice();
+        }
+    }
+
+    /// <summary>The chunk is used up: an event still open keeps its own copy of what it has (the chunk's buffer may be reused).</summary>
+    private void KeepPendingSlice()
+    {
+        if (_hasSlice)
+        {
+            Append(_data ??= new ArrayBufferWriter<byte>(256), _slice.Span);
+            _slice = default;
+            _hasSlice = false;
+        }
+    }
+
+    private bool ProcessLine(ReadOnlyMemory<byte> lineMemory, bool inChunk, out SseEvent e)
+    {
+        e = default;
         var line = lineMemory.Span;
         if (line.IsEmpty)
         {
-            if (_hasData)
+            if (!_hasData)
             {
-                events.Add(new SseEvent(_hasSlice ? _slice : _data.WrittenSpan.ToArray()));
-                _data.ResetWrittenCount();
-                _slice = default;
-                _hasSlice = false;
-                _hasData = false;
+                return false;
             }
 
-            return;
+            e = new SseEvent(_hasSlice ? _slice : _data!.WrittenSpan.ToArray());
+            _data?.ResetWrittenCount();
+            _slice = default;
+            _hasSlice = false;
+            _hasData = false;
+            return true;
         }
 
         if (line[0] == (byte)':')
         {
-            return;
+            return false;
         }
 
         var colon = line.IndexOf((byte)':');
         var field = colon < 0 ? line : line[..colon];
         if (!field.SequenceEqual("data"u8))
         {
-            return;
+            return false;
         }
 
         var value = colon < 0 ? ReadOnlyMemory<byte>.Empty : lineMemory[(colon + 1)..];
@@ -110,28 +172,30 @@ internal sealed class SseEventParser
 
         if (!_hasData && inChunk)
         {
-            // The first line of an event, whole in a chunk nobody will change: keep a slice, copy nothing.
+            // The first line of an event, whole in the chunk: keep a slice, copy nothing (unless the chunk ends first).
             CheckSize(value.Length);
             _slice = value;
             _hasSlice = true;
             _hasData = true;
-            return;
+            return false;
         }
 
+        var data = _data ??= new ArrayBufferWriter<byte>(256);
         if (_hasSlice)
         {
-            Append(_data, _slice.Span);
+            Append(data, _slice.Span);
             _slice = default;
             _hasSlice = false;
         }
 
         if (_hasData)
         {
-            Append(_data, "\n"u8);
+            Append(data, "\n"u8);
         }
 
-        Append(_data, value.Span);
+        Append(data, value.Span);
         _hasData = true;
+        return false;
     }
 
     private void Append(ArrayBufferWriter<byte> target, ReadOnlySpan<byte> bytes)

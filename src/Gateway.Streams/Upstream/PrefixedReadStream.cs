@@ -1,13 +1,18 @@
+using System.Buffers;
+
 namespace Gateway.Streams.Upstream;
 
 /// <summary>
 /// A response body whose first bytes were already read (a stream's first event, awaited before the response was
-/// handed over): reads return those bytes first, then the rest of <paramref name="inner"/>. Disposing disposes
-/// <paramref name="inner"/>, which is what aborts the upstream connection.
+/// handed over): reads return those bytes first, then the rest of <paramref name="inner"/>. The bytes lie in
+/// <paramref name="pooled"/>, rented from <see cref="ArrayPool{T}.Shared"/>, which goes back to the pool once a read
+/// has taken the last of them (a body disposed before that just drops it). Disposing disposes
+/// <paramref name="inner"/>, which is what aborts the upstream connection. One reader at a time, as for any stream.
 /// </summary>
-internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+internal sealed class PrefixedReadStream(byte[] pooled, int length, Stream inner) : Stream
 {
-    private ReadOnlyMemory<byte> _prefix = prefix;
+    private byte[]? _pooled = pooled;
+    private int _offset;
 
     public override bool CanRead => true;
 
@@ -21,7 +26,7 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inn
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_prefix.IsEmpty)
+        if (_pooled is not { } prefix)
         {
             return inner.ReadAsync(buffer, cancellationToken);
         }
@@ -31,9 +36,15 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inn
             return ValueTask.FromResult(0); // a zero-byte read waits for data: the prefix is there already
         }
 
-        var count = Math.Min(buffer.Length, _prefix.Length);
-        _prefix[..count].CopyTo(buffer);
-        _prefix = _prefix[count..];
+        var count = Math.Min(buffer.Length, length - _offset);
+        prefix.AsSpan(_offset, count).CopyTo(buffer.Span);
+        _offset += count;
+        if (_offset == length)
+        {
+            _pooled = null;
+            ArrayPool<byte>.Shared.Return(prefix);
+        }
+
         return ValueTask.FromResult(count);
     }
 

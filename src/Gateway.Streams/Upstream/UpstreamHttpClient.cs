@@ -35,9 +35,8 @@ public static class UpstreamHttpClient
             UseCookies = false,
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = int.MaxValue,
-            // No DiagnosticsHandler: it made an Activity (with tags) per upstream call whenever the inbound request had
-            // one, only to inject traceparent, which GatewayTracing already puts on every attempt (its own span's or
-            // the inbound context). Without a propagator the handler is left out of the chain.
+            // The gateway writes vLLM's traceparent itself (GatewayTracing): without a propagator the handler chain
+            // has no diagnostics stage, which otherwise costs every request a look for listeners and headers.
             ActivityHeadersPropagator = null,
         };
         return new HttpClient(handler, disposeHandler: true)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Akka;
@@ -16,7 +17,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     private readonly DispatchPolicy _policy = policy ?? DispatchPolicy.Default;
 
     private const int MaxErrorBodyBytes = 64 * 1024;
-    private const int FirstReadBytes = 4 * 1024;
+    private const int FirstReadBytes = 16 * 1024; // pooled, the relay's read size: whatever the upstream already sent comes in one read
     private const int MaxFirstEventBytes = 4 * 1024 * 1024;
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
@@ -56,7 +57,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 if (attempt.Response is { } response)
                 {
                     handedOver = true;
-                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.LeaveAction));
+                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.LeaveAction, attempt.Body));
                     return;
                 }
 
@@ -108,7 +109,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             if (request.Stream)
             {
-                message.Headers.Accept.ParseAdd("text/event-stream");
+                message.Headers.TryAddWithoutValidation("Accept", "text/event-stream"); // no parse per stream
             }
 
             activity = GatewayTracing.StartUpstreamAttempt(request, endpoint, message);
@@ -131,12 +132,18 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 return new Attempt(null, UpstreamErrorMapper.NotAnEventStream(contentType), false);
             }
 
-            if (status is >= 200 and < 300 && request.Stream
-                && await AwaitFirstEventAsync(response, endpoint, deadline.Token).ConfigureAwait(false) is { } dropped)
+            Stream? opened = null;
+            if (status is >= 200 and < 300 && request.Stream)
             {
-                // Nothing reached the client yet: a stream that breaks before its first event is retried like a plain request.
-                activity?.SetStatus(ActivityStatusCode.Error, dropped.Code);
-                return new Attempt(null, dropped, true);
+                var (dropped, firstEvent) = await AwaitFirstEventAsync(response, endpoint, deadline.Token).ConfigureAwait(false);
+                if (dropped is not null)
+                {
+                    // Nothing reached the client yet: a stream that breaks before its first event is retried like a plain request.
+                    activity?.SetStatus(ActivityStatusCode.Error, dropped.Code);
+                    return new Attempt(null, dropped, true);
+                }
+
+                opened = firstEvent;
             }
 
             if (status is >= 200 and < 300)
@@ -145,7 +152,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 endpoint.RecordSuccess();
                 keep = true;
                 request.UpstreamActivity = activity;
-                return new Attempt(response, null, false);
+                return new Attempt(response, null, false, opened);
             }
 
             activity?.SetStatus(ActivityStatusCode.Error, "HTTP " + status);
@@ -198,19 +205,24 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
     }
 
     /// <summary>
-    /// Reads a stream's body up to the end of its first event (within the time-to-first-token timeout) and puts the
-    /// bytes back in front of the rest, so the response is handed over only once it has something to relay. A body
-    /// that ends or fails first is a gateway failure: the error returned (the response is disposed), to be retried.
-    /// A timeout or a client leaving propagates as the cancellation it is (the response is disposed).
+    /// Reads a stream's body up to the end of its first event (within the time-to-first-token timeout) and returns the
+    /// body with those bytes put back in front of the rest, so the response is handed over only once it has something to
+    /// relay. The bytes wait in a pooled buffer (given back once the relay has read them); the response's content and its
+    /// headers stay as they are. A body that ends or fails first is a gateway failure: the error returned (the response is
+    /// disposed), to be retried. A timeout or a client leaving propagates as the cancellation it is (the response is disposed).
     /// </summary>
-    private static async Task<GatewayError?> AwaitFirstEventAsync(HttpResponseMessage response, UpstreamEndpoint endpoint, CancellationToken ct)
+    private static async Task<(GatewayError? Error, Stream? Body)> AwaitFirstEventAsync(HttpResponseMessage response, UpstreamEndpoint endpoint, CancellationToken ct)
     {
-        var buffer = new byte[FirstReadBytes];
+        byte[] buffer = [];
         var filled = 0;
         Stream? body = null;
         try
         {
             body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+
+            // Wait for the first bytes without a buffer (a slow first token holds none), then rent one.
+            await body.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+            buffer = ArrayPool<byte>.Shared.Rent(FirstReadBytes);
             while (!EndsAnEvent(buffer.AsSpan(0, filled)))
             {
                 if (filled == buffer.Length)
@@ -220,15 +232,19 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                         break; // an oversized event: the relay reports it
                     }
 
-                    Array.Resize(ref buffer, buffer.Length * 2);
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
                 }
 
                 var read = await body.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    ArrayPool<byte>.Shared.Return(buffer);
                     response.Dispose();
                     endpoint.RecordGatewayFailure($"{endpoint.Label} ended a stream before its first event");
-                    return UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamTruncated);
+                    return (UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamTruncated), null);
                 }
 
                 filled += read;
@@ -236,24 +252,27 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
         {
+            ReturnRented(buffer);
             response.Dispose();
             endpoint.RecordGatewayFailure($"{endpoint.Label} broke a stream before its first event: {e.GetType().Name}");
-            return UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamFailed);
+            return (UpstreamErrorMapper.FromStreamResult(Proxy.RelayResult.UpstreamFailed), null);
         }
         catch
         {
+            ReturnRented(buffer);
             response.Dispose();
             throw;
         }
 
-        var prefixed = new StreamContent(new PrefixedReadStream(buffer.AsMemory(0, filled), body));
-        foreach (var header in response.Content.Headers)
-        {
-            prefixed.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        return (null, new PrefixedReadStream(buffer, filled, body));
+    }
 
-        response.Content = prefixed;
-        return null;
+    private static void ReturnRented(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The bytes hold a blank line (two line ends in a row; CRLF, LF or CR): the first event is complete.</summary>
@@ -297,7 +316,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
         return connect < total ? connect : total;
     }
 
-    private readonly record struct Attempt(HttpResponseMessage? Response, GatewayError? Error, bool Retryable);
+    private readonly record struct Attempt(HttpResponseMessage? Response, GatewayError? Error, bool Retryable, Stream? Body = null);
 
     /// <summary>
     /// What a non-2xx answer says about the replica: 502/503/504 are gateway failures (they count toward ejection);

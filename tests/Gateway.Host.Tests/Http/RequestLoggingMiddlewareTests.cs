@@ -11,7 +11,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task Client_supplied_names_cannot_forge_log_lines()
     {
-        var logger = new ListLogger<RequestTelemetry>();
+        var sink = new CapturingSink();
         var middleware = new RequestLoggingMiddleware(
             context =>
             {
@@ -19,7 +19,7 @@ public sealed class RequestLoggingMiddlewareTests
                 context.Response.StatusCode = (int)HttpStatusCode.NotFound;
                 return Task.CompletedTask;
             },
-            new RequestTelemetry(TestTelemetry.Metrics(), TimeProvider.System, logger),
+            new RequestTelemetry(TestTelemetry.Metrics(), TimeProvider.System, TestTelemetry.AccessLog(sink, TimeProvider.System)),
             TimeProvider.System,
             new ListLogger<RequestLoggingMiddleware>());
         var context = new DefaultHttpContext();
@@ -28,7 +28,7 @@ public sealed class RequestLoggingMiddlewareTests
 
         await middleware.InvokeAsync(context);
 
-        var line = Assert.Single(logger.Entries).Message;
+        var line = Assert.Single(sink.Messages());
         Assert.DoesNotContain('\n', line);
         Assert.DoesNotContain('\r', line);
         Assert.Contains("evil\uFFFDINF forged line\uFFFD", line, StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
+using Serilog.Events;
 
 namespace Gateway.Host.Tests.Observability;
 
@@ -17,7 +18,7 @@ public sealed class AccessLogLineTests
     public async Task A_streamed_request_that_was_retried_logs_every_field()
     {
         var time = new FakeTimeProvider();
-        var logger = new ListLogger<RequestTelemetry>();
+        var sink = new CapturingSink();
         var replica = new UpstreamEndpoint(new Uri("http://10.0.0.7:8000"), new UpstreamCircuitBreaker(5, TimeSpan.FromSeconds(30)));
         var middleware = new RequestLoggingMiddleware(
             context =>
@@ -48,7 +49,7 @@ public sealed class AccessLogLineTests
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return Task.CompletedTask;
             },
-            new RequestTelemetry(TestTelemetry.Metrics(), time, logger),
+            new RequestTelemetry(TestTelemetry.Metrics(), time, TestTelemetry.AccessLog(sink, time)),
             time,
             new ListLogger<RequestLoggingMiddleware>());
         var context = new DefaultHttpContext();
@@ -58,7 +59,7 @@ public sealed class AccessLogLineTests
 
         await middleware.InvokeAsync(context);
 
-        var line = Assert.Single(logger.Entries).Message;
+        var line = Assert.Single(sink.Messages());
         Assert.Contains("POST /v1/chat/completions 200 1000.0 ms outcome=ok", line, StringComparison.Ordinal);
         Assert.Contains("model=test-model", line, StringComparison.Ordinal);
         Assert.Contains("replica=http://10.0.0.7:8000", line, StringComparison.Ordinal);
@@ -69,6 +70,47 @@ public sealed class AccessLogLineTests
         Assert.Contains("completion_tokens=35", line, StringComparison.Ordinal);
         Assert.Contains("retries=2", line, StringComparison.Ordinal);
         Assert.Contains("trace_id=" + activity.TraceId.ToHexString(), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lines_of_different_shapes_keep_their_own_fields_and_name_their_source()
+    {
+        var sink = new CapturingSink();
+        var telemetry = new RequestTelemetry(TestTelemetry.Metrics(), TimeProvider.System, TestTelemetry.AccessLog(sink));
+        var statuses = new Queue<int>([200, 404, 200]);
+        var middleware = new RequestLoggingMiddleware(
+            context =>
+            {
+                var status = statuses.Dequeue();
+                if (status == StatusCodes.Status200OK)
+                {
+                    GatewayRequestFeature.Of(context).Model = "test-model";
+                    GatewayRequestFeature.Of(context).Relay = RelayResult.Completed;
+                }
+
+                context.Response.StatusCode = status;
+                return Task.CompletedTask;
+            },
+            telemetry,
+            TimeProvider.System,
+            new ListLogger<RequestLoggingMiddleware>());
+
+        foreach (var _ in statuses.ToArray())
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = "POST";
+            context.Request.Path = "/v1/chat/completions";
+            await middleware.InvokeAsync(context);
+        }
+
+        var lines = sink.Messages();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains("model=test-model", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("model=", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("POST /v1/chat/completions 404 ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("model=test-model", lines[2], StringComparison.Ordinal);
+        Assert.All(sink.Events, e => Assert.Equal("\"Gateway.Host.Observability.RequestTelemetry\"", e.Properties["SourceContext"].ToString()));
+        Assert.All(sink.Events, e => Assert.Equal(LogEventLevel.Information, e.Level));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace Gateway.Host.Tests.Support;
 
@@ -9,6 +10,7 @@ namespace Gateway.Host.Tests.Support;
 internal sealed class CapturingSink : ILogEventSink
 {
     private static readonly CompactJsonFormatter Json = new();
+    private static readonly MessageTemplateTextFormatter Message = new("{Message:lj}");
 
     public ConcurrentQueue<LogEvent> Events { get; } = new();
 
@@ -20,6 +22,14 @@ internal sealed class CapturingSink : ILogEventSink
         using var json = new StringWriter();
         Json.Format(e, json);
         return e.RenderMessage() + "\n" + e.Exception + "\n" + json;
+    }).ToList();
+
+    /// <summary>Each event's message as the console writes it (strings unquoted).</summary>
+    public IReadOnlyList<string> Messages() => Events.Select(e =>
+    {
+        using var text = new StringWriter();
+        Message.Format(e, text);
+        return text.ToString();
     }).ToList();
 
     public string AccessLines() => string.Join("\n", Events.Select(e => e.RenderMessage() + e.Exception));

@@ -10,4 +10,8 @@ internal static class TestTelemetry
 {
     public static GatewayMetrics Metrics(PublishedModelRegistry? models = null) =>
         new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), models ?? new PublishedModelRegistry([]));
+
+    /// <summary>An access log writing to <paramref name="sink"/> (every level), as the gateway's Serilog pipeline would.</summary>
+    public static AccessLog AccessLog(CapturingSink sink, TimeProvider? time = null) =>
+        new(new Serilog.LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger(), time ?? TimeProvider.System);
 }

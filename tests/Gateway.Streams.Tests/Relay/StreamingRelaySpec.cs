@@ -54,6 +54,35 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(readSize >= Body.Length ? 1 : 3, client.Flushes);
     }
 
+    [Fact]
+    public async Task The_direct_relay_keeps_an_event_whose_blank_line_comes_in_the_next_read_into_the_same_pooled_buffer()
+    {
+        // Synchronous reads: the relay's pooled read buffer is the same array for every read.
+        string[] reads = ["data: {\"a\":1}\n", "\ndata: {\"b\":2}\n", "\n", "data: [DONE]\n\n"];
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream(reads.Select(Encoding.UTF8.GetBytes), yieldOnRead: false));
+
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Kind;
+
+        Assert.Equal(RelayResult.Completed, result);
+        Assert.Equal(string.Concat(reads), client.Text);
+        Assert.Equal(3, client.Flushes);
+    }
+
+    [Fact]
+    public async Task Events_that_arrive_in_one_read_go_out_as_one_write_each_and_one_flush_in_that_read_cycle()
+    {
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream([Encoding.UTF8.GetBytes(Body)], yieldOnRead: false));
+
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Kind;
+
+        Assert.Equal(RelayResult.Completed, result);
+        Assert.Equal(Body, client.Text);
+        Assert.Equal(3, client.Writes); // each frame as it lies in the read buffer: no copy, one write
+        Assert.Equal(1, client.Flushes);
+    }
+
     /// <summary>A per-event transform that changes nothing: the stream takes the graph path instead of the direct loop.</summary>
     private static readonly ResponseTransform PassThroughGraph = new(b => b, () => Flow.Create<SseEvent>());
 

@@ -135,4 +135,44 @@ public class SseEventParserSpec
         var parser = new SseEventParser(maxEventBytes: 16);
         Assert.Throws<SseProtocolException>(() => parser.Feed(new ReadOnlyMemory<byte>("data: 0123456789abcdefghij\n\n"u8.ToArray()), []));
     }
+
+    [Fact]
+    public void Keeps_an_event_whose_blank_line_comes_in_the_next_read_even_when_the_read_buffer_is_reused()
+    {
+        // The direct relay reads every chunk into the same pooled buffer: nothing of a chunk may be kept by reference.
+        var parser = new SseEventParser();
+        var buffer = new byte[64];
+        var events = new List<string>();
+        foreach (var chunk in new[] { "data: {\"a\":1}\n", "\ndata: {\"b\":2}\n", "\n", "data: [DONE]\n\n" })
+        {
+            Array.Clear(buffer);
+            var length = Encoding.UTF8.GetBytes(chunk, buffer);
+            parser.Feed(buffer.AsMemory(0, length));
+            while (parser.TryRead(out var e))
+            {
+                events.Add(Encoding.UTF8.GetString(e.Data.Span));
+            }
+        }
+
+        Assert.Equal(["{\"a\":1}", "{\"b\":2}", "[DONE]"], events);
+    }
+
+    [Fact]
+    public void Hands_out_the_events_of_a_chunk_one_at_a_time_as_slices_and_asks_for_them_to_be_read_out_first()
+    {
+        var parser = new SseEventParser();
+        var chunk = Encoding.UTF8.GetBytes("data: {\"a\":1}\n\n: comment\n\ndata: {\"b\":2}\n\ndata: {\"c\"");
+
+        parser.Feed(chunk);
+        Assert.True(parser.TryRead(out var a));
+        Assert.Throws<InvalidOperationException>(() => parser.Feed(chunk));
+        Assert.True(parser.TryRead(out var b));
+        Assert.False(parser.TryRead(out _));
+        Assert.True(parser.HasPartialEvent);
+
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(a.Data.Span));
+        Assert.Equal("{\"b\":2}", Encoding.UTF8.GetString(b.Data.Span));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(b.Data, out var slice));
+        Assert.Same(chunk, slice.Array);
+    }
 }

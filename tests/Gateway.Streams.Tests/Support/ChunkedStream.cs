@@ -1,7 +1,7 @@
 namespace Gateway.Streams.Tests.Support;
 
 /// <summary>A read-only stream that hands out the given chunks one read at a time, then ends or fails. Zero-byte reads return at once.</summary>
-public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtEnd = null) : Stream
+public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtEnd = null, bool yieldOnRead = true) : Stream
 {
     private readonly IEnumerator<byte[]> _chunks = chunks.GetEnumerator();
     private int _reads;
@@ -22,7 +22,11 @@ public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtE
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        if (yieldOnRead)
+        {
+            await Task.Yield();
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         if (buffer.IsEmpty)
         {

@@ -12,6 +12,9 @@ public sealed class RecordingClientWriter : IClientResponseWriter
 
     public int Flushes { get; private set; }
 
+    /// <summary>How many writes the client was handed (a frame written in place is one).</summary>
+    public int Writes { get; private set; }
+
     public string Text => Encoding.UTF8.GetString(_bytes.ToArray());
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
@@ -22,6 +25,7 @@ public sealed class RecordingClientWriter : IClientResponseWriter
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        Writes++;
         _bytes.Write(bytes.Span);
     }
 

@@ -207,7 +207,11 @@ public sealed class VllmDispatcherRetrySpec
         Assert.Equal(1, request.Retries);
         Assert.Equal(1, a.GatewayFailures);
         // The first event was read to decide, and is still there for the relay, followed by the rest.
-        Assert.Equal(Events, await responded.Response.Message.Content.ReadAsStringAsync());
+        using (var relayed = new StreamReader(await responded.Response.OpenBodyAsync(CancellationToken.None)))
+        {
+            Assert.Equal(Events, await relayed.ReadToEndAsync());
+        }
+
         Assert.Equal("text/event-stream", responded.Response.ContentType);
         responded.Response.Dispose();
         request.Release();
