@@ -23,8 +23,9 @@ public class CallerRunsExecutorSpec : Akka.TestKit.Xunit2.TestKit
     // executor from a fresh thread, where no actor is running, as on Kestrel's threads.
 
     [Fact]
-    public void Runs_the_work_on_the_calling_thread_before_returning()
+    public async Task Runs_the_work_on_the_calling_thread_before_returning()
     {
+        await CallerRunsExecutor.Ready.WaitAsync(TimeSpan.FromSeconds(10));
         var executor = new CallerRunsExecutor("test");
 
         var (caller, ranOn) = FreshThread.Run(() =>
@@ -85,9 +86,37 @@ public class CallerRunsExecutorSpec : Akka.TestKit.Xunit2.TestKit
         public ThreadProbe(IActorRef report) => ReceiveAny(m => report.Tell((m, Environment.CurrentManagedThreadId)));
     }
 
+    private static readonly AsyncLocal<string?> Ambient = new();
+
     [Fact]
-    public void An_actor_on_the_dispatcher_receives_a_message_told_from_outside_any_actor_on_the_telling_thread()
+    public async Task An_inline_run_sees_none_of_the_callers_ambient_context_and_the_caller_gets_it_back()
     {
+        await CallerRunsExecutor.Ready.WaitAsync(TimeSpan.FromSeconds(10));
+        var executor = new CallerRunsExecutor("test");
+
+        var (seenInside, ranInline, afterwards) = FreshThread.Run(() =>
+        {
+            Ambient.Value = "request A";
+            var thread = Environment.CurrentManagedThreadId;
+            string? seen = "not run";
+            var inline = false;
+            executor.Execute(new Runnable(() =>
+            {
+                seen = Ambient.Value;
+                inline = Environment.CurrentManagedThreadId == thread;
+            }));
+            return (seen, inline, Ambient.Value);
+        });
+
+        Assert.True(ranInline);
+        Assert.Null(seenInside);
+        Assert.Equal("request A", afterwards);
+    }
+
+    [Fact]
+    public async Task An_actor_on_the_dispatcher_receives_a_message_told_from_outside_any_actor_on_the_telling_thread()
+    {
+        await CallerRunsExecutor.Ready.WaitAsync(TimeSpan.FromSeconds(10));
         var probe = CreateTestProbe();
         var actor = Sys.ActorOf(Props.Create(() => new ThreadProbe(probe.Ref)).WithDispatcher(PipelineDispatcher.Id));
         actor.Tell("warm-up");
