@@ -75,7 +75,7 @@ internal sealed class ProxyEndpoint(
         }
 
         // Until a ProxyRequest takes the document over, this method owns it.
-        var request = await AdmitAsync(context, route, body, document!, ct);
+        var (request, queuedAt) = await AdmitAsync(context, route, body, document!, ct);
         if (request is null)
         {
             document!.Dispose();
@@ -84,7 +84,7 @@ internal sealed class ProxyEndpoint(
 
         try
         {
-            await AwaitAndRelayAsync(context, request, ct);
+            await AwaitAndRelayAsync(context, request, queuedAt, ct);
         }
         finally
         {
@@ -92,14 +92,18 @@ internal sealed class ProxyEndpoint(
         }
     }
 
-    /// <summary>Checks the request and hands it (and its parsed body) to the model's pipeline; null when answered here.</summary>
-    private async Task<ProxyRequest?> AdmitAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonDocument document, CancellationToken ct)
+    /// <summary>
+    /// Checks the request and hands it (and its parsed body) to the model's pipeline; null when answered here. Also
+    /// when it entered the queue (for the admission span; default when nobody traces): the pipeline may send it
+    /// upstream before this returns.
+    /// </summary>
+    private async Task<(ProxyRequest? Request, DateTimeOffset QueuedAt)> AdmitAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonDocument document, CancellationToken ct)
     {
         var root = document.RootElement;
         if (RequestValidator.Validate(root, route, out var model, out var stream) is { } invalid)
         {
             await ErrorResponses.WriteAsync(context, invalid);
-            return null;
+            return default;
         }
 
         var facts = GatewayRequestFeature.Of(context);
@@ -108,7 +112,7 @@ internal sealed class ProxyEndpoint(
         if (!snapshot.TryGet(model, out var handle))
         {
             await ErrorResponses.WriteAsync(context, UsableModels.NotFound(model, snapshot, facts.Identity));
-            return null;
+            return default;
         }
 
         facts.ModelId = handle.ModelId;
@@ -116,7 +120,7 @@ internal sealed class ProxyEndpoint(
         if (identity is not null && !identity.MayUse(model))
         {
             await ErrorResponses.WriteAsync(context, GatewayError.ModelNotAllowed(model));
-            return null;
+            return default;
         }
 
         if (identity is { LogContent: true } || handle.Route.LogContent)
@@ -127,7 +131,7 @@ internal sealed class ProxyEndpoint(
         if (ParameterValidator.Validate(root, route, handle.Readiness.MaxModelLen) is { } badParameter) // issue 9: known OpenAI parameters
         {
             await ErrorResponses.WriteAsync(context, badParameter);
-            return null;
+            return default;
         }
 
         var rateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
@@ -151,7 +155,7 @@ internal sealed class ProxyEndpoint(
                     _ => "rate_limited",
                 },
             });
-            return null;
+            return default;
         }
 
         var request = new ProxyRequest
@@ -169,10 +173,11 @@ internal sealed class ProxyEndpoint(
             TraceParent = Activity.Current?.Context ?? default,
             Priority = limits.Priority,
             PromptTokenEstimate = prompt,
-            OnFinished = r => lease.Complete(r.PromptTokensUsed is null && r.CompletionTokensUsed is null ? null : (r.PromptTokensUsed ?? 0) + (r.CompletionTokensUsed ?? 0)),
+            KeySettler = lease,
         };
         facts.Request = request;
 
+        var queuedAt = GatewayTracing.Source.HasListeners() ? runtime.Time.GetUtcNow() : default;
         if (handle.TryEnqueue(request) is { } shed)
         {
             // A config reload may have replaced or removed the model's router since the lookup: look once more.
@@ -186,39 +191,38 @@ internal sealed class ProxyEndpoint(
                 lease.Complete(null);
                 runtime.Usage.Record(rateLimitKey, model, UsageOutcome.Rejected, 0, 0);
                 await ErrorResponses.WriteAsync(context, shed);
-                return null;
+                return default;
             }
         }
 
-        return request;
+        return (request, queuedAt);
     }
 
-    private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, CancellationToken ct)
+    private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, DateTimeOffset queuedAt, CancellationToken ct)
     {
-        var queuedAt = GatewayTracing.Source.HasListeners() ? runtime.Time.GetUtcNow() : default;
         ProxyOutcome outcome;
-        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.EndStreams))
+        try
         {
-            try
+            // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout. Most
+            // requests have left the queue by now (the pipeline runs on the thread that enqueued them): no timer then.
+            // A client that leaves needs no token here: the queue, the stages and the dispatcher answer such a
+            // request ClientClosed themselves.
+            using (request is { IsWaitingForDispatch: true, IsAnswered: false } ? runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan) : null)
             {
-                // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout.
-                using (runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan))
-                {
-                    outcome = await request.Outcome.WaitAsync(waiting.Token);
-                }
+                outcome = await request.Outcome.WaitAsync(drain.EndStreams);
             }
-            catch (OperationCanceledException)
+        }
+        catch (OperationCanceledException)
+        {
+            RecordAdmissionSpan(request, queuedAt);
+            Abandon(request);
+            if (!ct.IsCancellationRequested)
             {
-                RecordAdmissionSpan(request, queuedAt);
-                Abandon(request);
-                if (!ct.IsCancellationRequested)
-                {
-                    // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
-                    await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
-                }
+                // Still queued or waiting for vLLM's headers when the shutdown drain timed out.
+                await ErrorResponses.WriteAsync(context, GatewayError.ShuttingDown("The gateway is shutting down; the request could not be answered in time."));
+            }
 
-                return;
-            }
+            return;
         }
 
         RecordAdmissionSpan(request, queuedAt);
@@ -229,6 +233,11 @@ internal sealed class ProxyEndpoint(
                 return;
             case ProxyOutcome.Rejected rejected:
                 await ErrorResponses.WriteAsync(context, rejected.Error);
+                return;
+            case ProxyOutcome.Responded { Response: var late } when ct.IsCancellationRequested:
+                // The client left while vLLM's headers were on their way: closed unread, as if never answered.
+                late.Dispose();
+                request.Release();
                 return;
             case ProxyOutcome.Responded responded:
                 try
@@ -301,7 +310,7 @@ internal sealed class ProxyEndpoint(
             return;
         }
 
-        using var plainSpan = GatewayTracing.Source.StartActivity("relay " + request.ModelId);
+        using var plainSpan = GatewayTracing.Source.HasListeners() ? GatewayTracing.Source.StartActivity("relay " + request.ModelId) : null;
         var (body, error) = await PlainRelay.ReadAsync(upstream, request.ResponseTransform, settings.Upstream.MaxResponseBodyBytes);
         if (error is not null)
         {

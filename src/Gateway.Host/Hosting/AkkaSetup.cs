@@ -24,6 +24,8 @@ internal static class AkkaSetup
                 // Akka's default scheduler ticks even with nothing scheduled (a .NET timer, then a pool worker):
                 // most of an idle gateway's CPU. This one arms a timer per scheduled task and sleeps otherwise.
                 .AddHocon($"akka.scheduler.implementation = \"{typeof(OnDemandScheduler).AssemblyQualifiedName}\"", HoconAddMode.Prepend)
+                // Each model's pipeline graph runs on the thread that hands it a request (see PipelineDispatcher).
+                .AddHocon(Gateway.Streams.Pipeline.PipelineDispatcher.Hocon, HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = logLevel;

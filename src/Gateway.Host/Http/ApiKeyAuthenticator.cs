@@ -30,7 +30,9 @@ internal sealed class ApiKeyAuthenticator(KeySet keys)
             return AuthResult.Invalid;
         }
 
-        var identity = Keys.Find(Digest(token));
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        Digest(token, digest);
+        var identity = Keys.Find(digest);
         return identity switch
         {
             null => AuthResult.Invalid,
@@ -41,8 +43,16 @@ internal sealed class ApiKeyAuthenticator(KeySet keys)
 
     public static byte[] Digest(ReadOnlySpan<char> key)
     {
+        var digest = new byte[SHA256.HashSizeInBytes];
+        Digest(key, digest);
+        return digest;
+    }
+
+    /// <summary>The SHA-256 digest of <paramref name="key"/>'s UTF-8 bytes, into <paramref name="digest"/> (32 bytes).</summary>
+    public static void Digest(ReadOnlySpan<char> key, Span<byte> digest)
+    {
         Span<byte> bytes = key.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
         var n = Encoding.UTF8.GetBytes(key, bytes);
-        return SHA256.HashData(bytes[..n]);
+        SHA256.HashData(bytes[..n], digest);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Gateway.Streams.Limits;
 
@@ -12,22 +13,43 @@ namespace Gateway.Host.Http;
 /// </summary>
 internal static class RateLimitHeaders
 {
+    private const int MaxCachedLimits = 256;
+    private static readonly string?[] Milliseconds = new string?[1001];
+    private static readonly ConcurrentDictionary<int, string> Limits = new();
+
     public static void Write(HttpResponse response, RateLimitHeaderValues values)
     {
         var headers = response.Headers;
         if (values.LimitRequests is { } requests)
         {
-            headers["x-ratelimit-limit-requests"] = requests.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-limit-requests"] = Limit(requests);
             headers["x-ratelimit-remaining-requests"] = values.RemainingRequests.ToString(CultureInfo.InvariantCulture);
             headers["x-ratelimit-reset-requests"] = Duration(values.ResetRequests);
         }
 
         if (values.LimitTokens is { } tokens)
         {
-            headers["x-ratelimit-limit-tokens"] = tokens.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-limit-tokens"] = Limit(tokens);
             headers["x-ratelimit-remaining-tokens"] = values.RemainingTokens.ToString(CultureInfo.InvariantCulture);
             headers["x-ratelimit-reset-tokens"] = Duration(values.ResetTokens);
         }
+    }
+
+    /// <summary>A limit is one of a few configured numbers: each one's text is made once.</summary>
+    private static string Limit(int limit)
+    {
+        if (Limits.TryGetValue(limit, out var text))
+        {
+            return text;
+        }
+
+        text = limit.ToString(CultureInfo.InvariantCulture);
+        if (Limits.Count < MaxCachedLimits)
+        {
+            Limits.TryAdd(limit, text);
+        }
+
+        return text;
     }
 
     /// <summary><c>retry-after-ms</c> (exact); <c>Retry-After</c> in whole seconds, rounded up, comes with the error.</summary>
@@ -46,7 +68,9 @@ internal static class RateLimitHeaders
 
         if (span < TimeSpan.FromSeconds(1))
         {
-            return Math.Ceiling(span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+            // 1ms..1000ms: a handful of strings every response reuses (a bucket that is nearly full reports ~1ms).
+            var ms = (int)Math.Ceiling(span.TotalMilliseconds);
+            return Milliseconds[ms] ??= ms.ToString(CultureInfo.InvariantCulture) + "ms";
         }
 
         var seconds = Math.Round(span.TotalSeconds % 60, 3).ToString("0.###", CultureInfo.InvariantCulture) + "s";

@@ -17,7 +17,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
         var headers = context.Request.Headers;
         var requestId = WellFormed(headers[RequestIdHeader]);
         var correlationId = WellFormed(headers[CorrelationIdHeader]);
-        requestId ??= correlationId ?? Guid.NewGuid().ToString("N");
+        requestId ??= correlationId ?? NewRequestId();
         correlationId ??= requestId;
 
         context.TraceIdentifier = requestId;
@@ -26,6 +26,17 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
         context.Response.Headers[CorrelationIdHeader] = correlationId;
         return next(context);
     }
+
+    /// <summary>
+    /// 32 lowercase hex characters (as a UUID's hex form) from 128 random bits. The bits need to be unique, not
+    /// secret: a per-thread pseudo-random generator, not the system's cryptographic source (a system call each).
+    /// </summary>
+    public static string NewRequestId() => string.Create(32, 0, static (chars, _) =>
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        Convert.TryToHexStringLower(bytes, chars, out _);
+    });
 
     /// <summary>1–128 characters of <c>[A-Za-z0-9._-]</c>, as the Python gateway accepted.</summary>
     public static string? WellFormed(string? value) =>

@@ -49,10 +49,15 @@ internal sealed class ConfigReloadTriggers(ConfigReloader reloader, TimeProvider
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
                 IncludeSubdirectories = false,
             };
-            _watcher.Changed += (_, _) => Poke();
-            _watcher.Created += (_, _) => Poke();
-            _watcher.Deleted += (_, _) => Poke();
-            _watcher.Renamed += (_, _) => Poke();
+            var name = Path.GetFileName(file);
+            _watcher.Changed += (_, e) => PokeIfAbout(name, e.Name);
+            _watcher.Created += (_, e) => PokeIfAbout(name, e.Name);
+            _watcher.Deleted += (_, e) => PokeIfAbout(name, e.Name);
+            _watcher.Renamed += (_, e) =>
+            {
+                PokeIfAbout(name, e.Name);
+                PokeIfAbout(name, e.OldName);
+            };
             _watcher.Error += (_, _) => Poke();
             _watcher.EnableRaisingEvents = true;
             log.LogInformation("Watching {ConfigFile} for changes (models, replicas and keys reload without a restart; also on SIGHUP)", file);
@@ -74,7 +79,16 @@ internal sealed class ConfigReloadTriggers(ConfigReloader reloader, TimeProvider
         _sighup?.Dispose();
     }
 
-    // Any event in the directory restarts the quiet period; the hash decides whether the file really changed.
+    // An event about the file (or a Kubernetes "..data" swap) restarts the quiet period; the hash decides whether the
+    // file really changed. Other files in the directory (a log written next to the config) are none of its business.
+    private void PokeIfAbout(string file, string? changed)
+    {
+        if (changed is not null && (string.Equals(changed, file, StringComparison.Ordinal) || changed.StartsWith("..", StringComparison.Ordinal)))
+        {
+            Poke();
+        }
+    }
+
     private void Poke() => _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
 
     private void OnQuiet(string file)

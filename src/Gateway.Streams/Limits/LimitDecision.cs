@@ -5,7 +5,7 @@ namespace Gateway.Streams.Limits;
 /// (<see cref="ExceededLimit"/>: <c>requests per minute</c>, <c>tokens per minute</c>, <c>concurrent requests</c>)
 /// and when to retry. <see cref="Headers"/> is filled in both cases.
 /// </summary>
-public sealed record LimitDecision(KeyLease? Lease, string? ExceededLimit, TimeSpan RetryAfter, RateLimitHeaderValues Headers)
+public readonly record struct LimitDecision(KeyLease? Lease, string? ExceededLimit, TimeSpan RetryAfter, RateLimitHeaderValues Headers)
 {
     public bool Allowed => Lease is not null;
 }

@@ -24,6 +24,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
     private readonly int _maxKeys;
     private readonly TimeSpan _idleEvict;
     private readonly TimeProvider _time;
+    private readonly Action<KeyLease, int?> _complete;
 
     public LocalKeyLimiter(int maxKeys, TimeSpan idleEvict, TimeProvider? time = null)
     {
@@ -32,6 +33,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
         _maxKeys = maxKeys;
         _idleEvict = idleEvict;
         _time = time ?? TimeProvider.System;
+        _complete = (lease, used) => Complete((KeyState)lease.State!, lease, used);
     }
 
     public int TrackedKeys
@@ -100,7 +102,7 @@ public sealed class LocalKeyLimiter : IKeyLimiter
             state.InFlight++;
             state.ReservedTokens += reserved;
             state.AdmittedRequests++;
-            var lease = new KeyLease(key, reserved, (l, used) => Complete(state, l, used));
+            var lease = new KeyLease(key, reserved, _complete, state);
             return new LimitDecision(lease, null, TimeSpan.Zero, Headers(state));
         }
     }

@@ -4,7 +4,7 @@ namespace Gateway.Streams.Limits;
 /// What OpenAI's <c>x-ratelimit-*</c> headers report for a key right after a decision: the limit, what is left and
 /// the time until the bucket is full again, for requests and for tokens (null when that limit is off).
 /// </summary>
-public sealed record RateLimitHeaderValues(
+public readonly record struct RateLimitHeaderValues(
     int? LimitRequests,
     int RemainingRequests,
     TimeSpan ResetRequests,

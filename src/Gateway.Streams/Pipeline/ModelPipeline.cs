@@ -14,9 +14,10 @@ namespace Gateway.Streams.Pipeline;
 /// vLLM dispatch (at most <see cref="ModelRoute.MaxInFlight"/> requests in flight). Requests enter as elements with
 /// <see cref="Enqueue"/> after their key's limits admitted them; a full queue (or a key's full share of it) sheds at
 /// once instead of waiting. The queue hands the next free slot to the key with the least service so far
-/// (<see cref="FairQueue"/>), and settles that service with the real usage when each request ends.
+/// (<see cref="FairQueue"/>), and settles that service with the real usage when each request ends. The graph runs
+/// on <see cref="PipelineDispatcher"/> when the actor system defines it (on the thread that hands a request in).
 /// </summary>
-public sealed class ModelPipeline
+public sealed class ModelPipeline : IRequestSettler
 {
     private readonly FairQueue _queue;
     private volatile bool _closed;
@@ -53,11 +54,16 @@ public sealed class ModelPipeline
         ModelRoute route, VllmDispatcher dispatcher, IMaterializer materializer, ReplicaPicker? picker = null, TimeProvider? time = null)
     {
         var queue = new FairQueue(route.MaxQueue, route.MaxQueuePerKey, time, route.MaxInFlight);
-        var completion = Source.FromGraph(new FairQueueSource(queue))
+        var graph = Source.FromGraph(new FairQueueSource(queue))
             .Via(Admission(route, picker))
             .SelectAsyncUnordered(route.MaxInFlight, dispatcher.DispatchAsync)
-            .ToMaterialized(Sink.Ignore<Done>(), Keep.Right)
-            .Run(materializer);
+            .ToMaterialized(Sink.Ignore<Done>(), Keep.Right);
+        if (materializer is ActorMaterializer { System: var system } && system.Dispatchers.HasDispatcher(PipelineDispatcher.Id))
+        {
+            graph = graph.WithAttributes(ActorAttributes.CreateDispatcher(PipelineDispatcher.Id));
+        }
+
+        var completion = graph.Run(materializer);
         return new ModelPipeline(route, queue, completion);
     }
 
@@ -70,28 +76,31 @@ public sealed class ModelPipeline
             return EnqueueResult.Closed;
         }
 
-        var settle = request.OnFinished;
-        request.OnFinished = r =>
-        {
-            settle?.Invoke(r);
-            if (r.DequeuedAt != 0 && (r.PromptTokensUsed is not null || r.CompletionTokensUsed is not null))
-            {
-                // The prompt estimate was charged when the request left the queue: charge the difference and the output.
-                _queue.Charge(r.RateLimitKey, (r.PromptTokensUsed ?? r.PromptTokenEstimate) - r.PromptTokenEstimate + (r.CompletionTokensUsed ?? 0));
-            }
-
-            if (r.DequeuedAt != 0)
-            {
-                _queue.SlotFreed();
-            }
-        };
+        request.QueueSettler = this;
         var result = _queue.Enqueue(request);
         if (result != EnqueueResult.Enqueued)
         {
-            request.OnFinished = settle; // the caller may offer it elsewhere (a reloaded model's new pipeline)
+            request.QueueSettler = null; // the caller may offer it elsewhere (a reloaded model's new pipeline)
         }
 
         return result;
+    }
+
+    /// <summary>A request this pipeline took has finished: its key's service is settled with what it used, its slot freed.</summary>
+    void IRequestSettler.Settle(ProxyRequest request)
+    {
+        if (request.DequeuedAt == 0)
+        {
+            return; // never left the queue: neither charged nor holding a slot
+        }
+
+        if (request.PromptTokensUsed is not null || request.CompletionTokensUsed is not null)
+        {
+            // The prompt estimate was charged when the request left the queue: charge the difference and the output.
+            _queue.Charge(request.RateLimitKey, (request.PromptTokensUsed ?? request.PromptTokenEstimate) - request.PromptTokenEstimate + (request.CompletionTokensUsed ?? 0));
+        }
+
+        _queue.SlotFreed();
     }
 
     /// <summary>Offers a request; false when the queue (or the key's share) is full or the pipeline stopped.</summary>

@@ -51,6 +51,16 @@ public static class GatewayTracing
     };
 
     /// <summary>W3C <c>traceparent</c>: <c>00-{trace-id}-{span-id}-{flags}</c>.</summary>
-    public static string TraceParentHeader(ActivityContext context) =>
-        string.Concat("00-", context.TraceId.ToHexString(), "-", context.SpanId.ToHexString(), (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00");
+    public static string TraceParentHeader(ActivityContext context) => string.Create(55, context, static (chars, c) =>
+    {
+        // One string, written in place (no hex strings of the ids first).
+        Span<byte> id = stackalloc byte[16];
+        "00-".CopyTo(chars);
+        c.TraceId.CopyTo(id);
+        Convert.TryToHexStringLower(id, chars[3..35], out _);
+        chars[35] = '-';
+        c.SpanId.CopyTo(id[..8]);
+        Convert.TryToHexStringLower(id[..8], chars[36..52], out _);
+        ((c.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "-01" : "-00").CopyTo(chars[52..]);
+    });
 }

@@ -61,10 +61,16 @@ public sealed class ProxyRequest
     public long DequeuedAt { get; set; }
 
     /// <summary>
-    /// Called once when the request is finished (released or rejected): the fair queue settles the key's service
-    /// with what was really used. Set before the request is enqueued.
+    /// Settled first when the request is finished (released or rejected): the key's limits (its lease). Set by
+    /// the HTTP side before the request is enqueued.
     /// </summary>
-    public Action<ProxyRequest>? OnFinished { get; set; }
+    public IRequestSettler? KeySettler { get; set; }
+
+    /// <summary>
+    /// Settled next: the model's queue (the key's service with what was really used, the in-flight slot). Set by
+    /// the pipeline that takes the request.
+    /// </summary>
+    public IRequestSettler? QueueSettler { get; set; }
 
     /// <summary>Prompt tokens really used, when known (vLLM's usage, or the estimate for a cut-short stream); set before release.</summary>
     public int? PromptTokensUsed { get; set; }
@@ -141,6 +147,9 @@ public sealed class ProxyRequest
         }
     }
 
+    /// <summary>Not dispatched yet and not expired: still in the queue or the stages before the dispatcher.</summary>
+    public bool IsWaitingForDispatch => Volatile.Read(ref _phase) == 0;
+
     /// <summary>The dispatcher takes the request; false when it already expired in the queue (then it is skipped).</summary>
     public bool TryMarkDispatched() => Interlocked.CompareExchange(ref _phase, 1, 0) != 2;
 
@@ -180,11 +189,18 @@ public sealed class ProxyRequest
             // Settle first, then free the slot (Finished's continuations run inline: the pipeline pulls the next request).
             try
             {
-                OnFinished?.Invoke(this);
+                KeySettler?.Settle(this);
             }
             finally
             {
-                _finished.TrySetResult(Done.Instance);
+                try
+                {
+                    QueueSettler?.Settle(this);
+                }
+                finally
+                {
+                    _finished.TrySetResult(Done.Instance);
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gateway.Streams.Breaker;
 
 namespace Gateway.Streams.Proxy;
@@ -10,6 +11,9 @@ namespace Gateway.Streams.Proxy;
 /// </summary>
 public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker, double weight = 1)
 {
+    private const int MaxResolvedPaths = 32;
+
+    private readonly ConcurrentDictionary<string, Uri> _resolved = new(StringComparer.Ordinal);
     private int _inFlight;
     private long _gatewayFailures;
     private long _requestFailures;
@@ -17,6 +21,7 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     private ReplicaSnapshot _snapshot = ReplicaSnapshot.NotProbedYet;
     private string? _lastGatewayFailure;
     private int _suspect;
+    private Action? _leave;
 
     /// <summary>The base URL, always ending in <c>/</c> so a path prefix (<c>http://host/vllm/</c>) is kept.</summary>
     public Uri BaseUri { get; } = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
@@ -66,7 +71,28 @@ public sealed class UpstreamEndpoint(Uri baseUri, UpstreamCircuitBreaker breaker
     /// </summary>
     public event Action<string, bool>? ProbeRequested;
 
-    public Uri Resolve(string path) => new(BaseUri, path.TrimStart('/'));
+    /// <summary>
+    /// The URL of <paramref name="path"/> on this replica. The few paths the gateway relays are resolved once each
+    /// (a <see cref="Uri"/> is immutable, so requests share it); any other is resolved per call.
+    /// </summary>
+    public Uri Resolve(string path)
+    {
+        if (_resolved.TryGetValue(path, out var uri))
+        {
+            return uri;
+        }
+
+        uri = new Uri(BaseUri, path.TrimStart('/'));
+        if (_resolved.Count < MaxResolvedPaths)
+        {
+            _resolved.TryAdd(path, uri);
+        }
+
+        return uri;
+    }
+
+    /// <summary>Leaves the replica (one fewer in flight): one delegate per replica for whoever needs an <see cref="Action"/>.</summary>
+    public Action LeaveAction => _leave ??= Leave;
 
     /// <summary>A gateway failure: counts toward ejection and asks for a probe at once (the replica is suspect).</summary>
     public void RecordGatewayFailure(string reason)

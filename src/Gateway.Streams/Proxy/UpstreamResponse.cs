@@ -37,7 +37,8 @@ public sealed class UpstreamResponse : IDisposable
     /// <summary>The token fired because of the gateway's timeout, not the client.</summary>
     public bool TimedOut => _deadline.TimedOut;
 
-    public string? ContentType => Message.Content.Headers.ContentType?.ToString();
+    /// <summary>The <c>Content-Type</c> as the replica sent it (read without parsing or copying it).</summary>
+    public string? ContentType => Message.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
 
     /// <summary>The response is <c>text/event-stream</c> (read without building a string).</summary>
     public bool IsEventStream =>

@@ -15,5 +15,9 @@ public sealed record DispatchPolicy
     /// <summary>Per attempt: no response headers within this long is a gateway failure (<c>upstream_ttft_timeout</c>). Null: none.</summary>
     public TimeSpan? TtftTimeout { get; init; }
 
+    /// <summary>
+    /// The default connect timeout: the one the upstream client was created with (<see cref="UpstreamHttpClient.Create"/>).
+    /// A request whose own timeout differs carries it (<see cref="UpstreamHttpClient.ConnectTimeoutOption"/>).
+    /// </summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -12,7 +12,11 @@ public static class UpstreamHttpClient
     /// </summary>
     public static HttpRequestOptionsKey<TimeSpan> ConnectTimeoutOption { get; } = new("Gateway.ConnectTimeout");
 
-    /// <param name="connectTimeout">The default connect timeout (a request may carry its own, see <see cref="ConnectTimeoutOption"/>).</param>
+    /// <param name="connectTimeout">
+    /// The default connect timeout (a request may carry its own, see <see cref="ConnectTimeoutOption"/>); the
+    /// dispatcher's <see cref="DispatchPolicy.ConnectTimeout"/> should be the same, since it sets the option only on
+    /// requests whose timeout differs from it.
+    /// </param>
     /// <param name="time">The clock the connect timeout runs on.</param>
     public static HttpClient Create(TimeSpan connectTimeout, TimeProvider? time = null)
     {

@@ -57,7 +57,7 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
                 if (attempt.Response is { } response)
                 {
                     handedOver = true;
-                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.Leave, attempt.Body));
+                    request.Respond(new UpstreamResponse(response, deadline, endpoint, endpoint.LeaveAction, attempt.Body));
                     return;
                 }
 
@@ -101,7 +101,12 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
             content.Headers.ContentType = JsonContentType;
             message.Content = content;
             message.Headers.TryAddWithoutValidation("X-Request-ID", request.RequestId);
-            message.Options.Set(UpstreamHttpClient.ConnectTimeoutOption, connectTimeout);
+            if (connectTimeout != _policy.ConnectTimeout)
+            {
+                // Only a model's own (or a shorter total) timeout travels with the request: the client's default is the policy's.
+                message.Options.Set(UpstreamHttpClient.ConnectTimeoutOption, connectTimeout);
+            }
+
             if (request.Stream)
             {
                 message.Headers.TryAddWithoutValidation("Accept", "text/event-stream"); // no parse per stream

@@ -13,6 +13,16 @@ public class ModelPipelineSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
+    public ModelPipelineSpec()
+    {
+    }
+
+    /// <summary>With <paramref name="config"/> for the actor system (the same specs on another dispatcher).</summary>
+    protected ModelPipelineSpec(string config)
+        : base(config)
+    {
+    }
+
     private static ModelRoute Route(int maxInFlight = 4, int maxQueue = 16, string upstreamModel = "m", UpstreamCircuitBreaker? breaker = null) => new()
     {
         ModelId = "m",

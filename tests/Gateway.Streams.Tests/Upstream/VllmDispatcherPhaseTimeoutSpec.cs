@@ -146,6 +146,23 @@ public sealed class VllmDispatcherPhaseTimeoutSpec
     }
 
     [Fact]
+    public async Task A_request_with_the_default_connect_timeout_leaves_it_to_the_client()
+    {
+        var carried = true;
+        var handler = new FakeUpstreamHandler((request, _) =>
+        {
+            carried = request.Options.TryGetValue(UpstreamHttpClient.ConnectTimeoutOption, out TimeSpan _);
+            return Task.FromResult(FakeUpstreamHandler.Json(HttpStatusCode.OK, "{}"));
+        });
+
+        var request = Dispatch(handler, [Replica("a")]);
+
+        Assert.IsType<ProxyOutcome.Responded>(await request.Outcome.WaitAsync(Wait)).Response.Dispose();
+        Assert.False(carried); // the client was created with the policy's timeout: nothing to carry per request
+        request.Release();
+    }
+
+    [Fact]
     public async Task A_client_that_leaves_while_waiting_for_headers_is_a_client_cancellation_not_a_timeout()
     {
         using var client = new CancellationTokenSource();
