@@ -63,7 +63,8 @@ internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 WriteQueued();
-                await Task.Delay(GatherWindow, _time).ConfigureAwait(false);
+                // Off the timer thread: rendering a batch there would hold up every other timer (request deadlines).
+                await Task.Delay(GatherWindow, _time).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
