@@ -16,22 +16,15 @@ internal sealed class PipeClientResponseWriter(PipeWriter writer) : IClientRespo
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        var flush = writer.FlushAsync(cancellationToken);
-        if (flush.IsCompletedSuccessfully)
+        // A flush that completes at once (the client keeps up) finishes synchronously without allocating.
+        var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
         {
-            // Already completed: reading the result does not block (the usual ValueTask fast path, no state machine).
-            return Check(flush.Result);
+            throw Closed();
         }
-
-        return AwaitFlushAsync(flush);
     }
-
-    private static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => await Check(await flush.ConfigureAwait(false)).ConfigureAwait(false);
-
-    private static ValueTask Check(FlushResult result) =>
-        result.IsCanceled || result.IsCompleted ? ValueTask.FromException(Closed()) : ValueTask.CompletedTask;
 
     private static OperationCanceledException Closed() => new("The client response is closed.");
 }

@@ -21,21 +21,17 @@ public sealed class BufferedConsoleSinkTests
     [Fact]
     public async Task Lines_queued_while_the_writer_waits_go_out_together_in_one_write()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerCountingTime();
         var output = new WriteRecordingStream();
         using var sink = new BufferedConsoleSink(Formatter, output, time);
 
         sink.Emit(Line("first"));
-        await Eventually.TrueAsync(() => output.Writes.Count == 1, "the first line was written");
+        await Eventually.TrueAsync(() => output.Writes.Count == 1 && time.TimersCreated == 1, "the first line was written and the writer waits out its gather window");
         sink.Emit(Line("second"));
         sink.Emit(Line("third"));
-        await Eventually.TrueAsync(
-            () =>
-            {
-                time.Advance(TimeSpan.FromMilliseconds(25)); // the gather window passes
-                return output.Writes.Count >= 2;
-            },
-            "the next batch was written");
+        Assert.Single(output.Writes); // parked on the window's timer, which only the fake clock fires
+        time.Advance(TimeSpan.FromMilliseconds(25));
+        await Eventually.TrueAsync(() => output.Writes.Count >= 2, "the next batch was written");
 
         Assert.Equal(["first\n", "second\nthird\n"], output.Writes.Select(w => w.Replace(Environment.NewLine, "\n", StringComparison.Ordinal)));
     }
@@ -54,6 +50,20 @@ public sealed class BufferedConsoleSinkTests
 
         var lines = string.Concat(output.Writes).Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => "line " + i), lines);
+    }
+
+    /// <summary>A fake clock that counts the timers created on it (the writer's gather window is one).</summary>
+    private sealed class TimerCountingTime : FakeTimeProvider
+    {
+        private int _timers;
+
+        public int TimersCreated => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     /// <summary>A stream that keeps each write as text (a flush of the writer's buffer is one write).</summary>
