@@ -8,6 +8,7 @@ using Gateway.Host.Observability;
 using Gateway.Host.Shutdown;
 using Gateway.Host.Validation;
 using Gateway.Streams.Accounting;
+using Gateway.Streams.Json;
 using Gateway.Streams.Limits;
 using Gateway.Streams.Proxy;
 using Gateway.Streams.Relay;
@@ -97,10 +98,11 @@ internal sealed class ProxyEndpoint(
     /// when it entered the queue (for the admission span; default when nobody traces): the pipeline may send it
     /// upstream before this returns.
     /// </summary>
-    private async Task<(ProxyRequest? Request, DateTimeOffset QueuedAt)> AdmitAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonDocument document, CancellationToken ct)
+    private async ValueTask<(ProxyRequest? Request, DateTimeOffset QueuedAt)> AdmitAsync(HttpContext context, ProxyRoute route, ReadOnlyMemory<byte> body, JsonDocument document, CancellationToken ct)
     {
         var root = document.RootElement;
-        if (RequestValidator.Validate(root, route, out var model, out var stream) is { } invalid)
+        var fields = RequestFields.Read(root); // one walk over the root's properties serves every check below
+        if (RequestValidator.Validate(root, in fields, route, out var model, out var stream) is { } invalid)
         {
             await ErrorResponses.WriteAsync(context, invalid);
             return default;
@@ -128,7 +130,7 @@ internal sealed class ProxyEndpoint(
             facts.Content = ContentCapture.Start(root); // opted in: the prompt is copied now, while the body is ours
         }
 
-        if (ParameterValidator.Validate(root, route, handle.Readiness.MaxModelLen) is { } badParameter) // issue 9: known OpenAI parameters
+        if (ParameterValidator.Validate(root, in fields, route, handle.Readiness.MaxModelLen) is { } badParameter) // issue 9: known OpenAI parameters
         {
             await ErrorResponses.WriteAsync(context, badParameter);
             return default;
@@ -136,8 +138,8 @@ internal sealed class ProxyEndpoint(
 
         var rateLimitKey = identity?.Name ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         var limits = identity?.Limits ?? runtime.Keys.Current.Keys.AnonymousLimits;
-        var prompt = TokenEstimate.Prompt(root);
-        var reserve = prompt + TokenEstimate.Output(root, prompt, handle.Readiness.MaxModelLen ?? handle.Route.MaxModelLen);
+        var prompt = TokenEstimate.Prompt(in fields);
+        var reserve = prompt + TokenEstimate.Output(in fields, prompt, handle.Readiness.MaxModelLen ?? handle.Route.MaxModelLen);
         var decision = runtime.Limiter.TryAcquire(rateLimitKey, limits, reserve);
         RateLimitHeaders.Write(context.Response, decision.Headers);
         if (decision.Lease is not { } lease)

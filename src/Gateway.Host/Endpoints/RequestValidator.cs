@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Streams.Json;
 using Gateway.Streams.Proxy;
 
 namespace Gateway.Host.Endpoints;
@@ -11,6 +12,13 @@ internal static class RequestValidator
 {
     public static GatewayError? Validate(JsonElement root, ProxyRoute route, out string model, out bool stream)
     {
+        var fields = RequestFields.Read(root);
+        return Validate(root, in fields, route, out model, out stream);
+    }
+
+    /// <summary>The same checks on the root's fields found once (<paramref name="fields"/>: <see cref="RequestFields.Read"/> of <paramref name="root"/>).</summary>
+    public static GatewayError? Validate(JsonElement root, in RequestFields fields, ProxyRoute route, out string model, out bool stream)
+    {
         model = "";
         stream = false;
         if (root.ValueKind != JsonValueKind.Object)
@@ -18,7 +26,8 @@ internal static class RequestValidator
             return GatewayError.InvalidJson("The request body must be a JSON object.");
         }
 
-        if (!root.TryGetProperty("model", out var modelElement))
+        var modelElement = fields[RequestField.Model];
+        if (modelElement.ValueKind == JsonValueKind.Undefined)
         {
             return GatewayError.MissingParameter("model");
         }
@@ -29,7 +38,8 @@ internal static class RequestValidator
         }
 
         model = name;
-        if (root.TryGetProperty("stream", out var streamElement))
+        var streamElement = fields[RequestField.Stream];
+        if (streamElement.ValueKind != JsonValueKind.Undefined)
         {
             switch (streamElement.ValueKind)
             {
@@ -45,7 +55,8 @@ internal static class RequestValidator
 
         if (route.RequiresMessages)
         {
-            if (!root.TryGetProperty("messages", out var messages))
+            var messages = fields[RequestField.Messages];
+            if (messages.ValueKind == JsonValueKind.Undefined)
             {
                 return GatewayError.MissingParameter("messages");
             }

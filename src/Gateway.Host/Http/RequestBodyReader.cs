@@ -10,7 +10,7 @@ namespace Gateway.Host.Http;
 /// </summary>
 internal static class RequestBodyReader
 {
-    public static async Task<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(HttpRequest request, long cap, CancellationToken ct)
+    public static async ValueTask<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(HttpRequest request, long cap, CancellationToken ct)
     {
         if (request.ContentLength is { } declared && declared > cap)
         {

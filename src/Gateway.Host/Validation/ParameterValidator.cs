@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Host.Endpoints;
+using Gateway.Streams.Json;
 using Gateway.Streams.Proxy;
 
 namespace Gateway.Host.Validation;
@@ -27,6 +28,13 @@ internal static class ParameterValidator
 
     public static GatewayError? Validate(JsonElement root, ProxyRoute route, int? maxModelLen = null)
     {
+        var fields = RequestFields.Read(root);
+        return Validate(root, in fields, route, maxModelLen);
+    }
+
+    /// <summary>The same checks on the root's fields found once (<paramref name="fields"/>: <see cref="RequestFields.Read"/> of <paramref name="root"/>).</summary>
+    public static GatewayError? Validate(JsonElement root, in RequestFields fields, ProxyRoute route, int? maxModelLen = null)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             return null;
@@ -34,54 +42,54 @@ internal static class ParameterValidator
 
         return route.Path switch
         {
-            "/v1/chat/completions" => ValidateChat(root, maxModelLen),
-            "/v1/completions" => ValidateCompletion(root, maxModelLen),
-            "/v1/embeddings" => ValidateEmbedding(root),
+            "/v1/chat/completions" => ValidateChat(in fields, maxModelLen),
+            "/v1/completions" => ValidateCompletion(in fields, maxModelLen),
+            "/v1/embeddings" => ValidateEmbedding(in fields),
             _ => null,
         };
     }
 
-    private static GatewayError? ValidateChat(JsonElement root, int? maxModelLen) =>
-        Messages(root)
-        ?? Sampling(root, maxModelLen)
-        ?? Integer(root, "max_completion_tokens", 1, maxModelLen)
-        ?? Boolean(root, "logprobs")
-        ?? TopLogprobs(root)
-        ?? ResponseFormat(root);
+    private static GatewayError? ValidateChat(in RequestFields root, int? maxModelLen) =>
+        Messages(root[RequestField.Messages])
+        ?? Sampling(in root, maxModelLen)
+        ?? Integer(root[RequestField.MaxCompletionTokens], "max_completion_tokens", 1, maxModelLen)
+        ?? Boolean(root[RequestField.Logprobs], "logprobs")
+        ?? TopLogprobs(in root)
+        ?? ResponseFormat(root[RequestField.ResponseFormat]);
 
-    private static GatewayError? ValidateCompletion(JsonElement root, int? maxModelLen) =>
-        Prompt(root)
-        ?? Sampling(root, maxModelLen)
-        ?? Integer(root, "logprobs", 0, MaxLogprobs)
-        ?? Boolean(root, "echo")
-        ?? ResponseFormat(root);
+    private static GatewayError? ValidateCompletion(in RequestFields root, int? maxModelLen) =>
+        Prompt(in root)
+        ?? Sampling(in root, maxModelLen)
+        ?? Integer(root[RequestField.Logprobs], "logprobs", 0, MaxLogprobs)
+        ?? Boolean(root[RequestField.Echo], "echo")
+        ?? ResponseFormat(root[RequestField.ResponseFormat]);
 
-    private static GatewayError? ValidateEmbedding(JsonElement root)
+    private static GatewayError? ValidateEmbedding(in RequestFields root)
     {
-        if (!Present(root, "input", out var input))
+        if (!root.Has(RequestField.Input))
         {
-            return Present(root, "messages", out _) ? null : GatewayError.MissingParameter("input");
+            return root.Has(RequestField.Messages) ? null : GatewayError.MissingParameter("input");
         }
 
-        return TokensOrText(input, "input");
+        return TokensOrText(root[RequestField.Input], "input");
     }
 
     /// <summary>The parameters chat and completions share.</summary>
-    private static GatewayError? Sampling(JsonElement root, int? maxModelLen) =>
-        StreamOptions(root)
-        ?? Integer(root, "n", 1, MaxN)
-        ?? Integer(root, "max_tokens", 1, maxModelLen)
-        ?? Decimal(root, "temperature", 0, 2)
-        ?? Decimal(root, "top_p", 0, 1, minExclusive: true)
-        ?? Decimal(root, "presence_penalty", -2, 2)
-        ?? Decimal(root, "frequency_penalty", -2, 2)
-        ?? Stop(root)
-        ?? Integer(root, "seed", long.MinValue, long.MaxValue)
-        ?? String(root, "user");
+    private static GatewayError? Sampling(in RequestFields root, int? maxModelLen) =>
+        StreamOptions(in root)
+        ?? Integer(root[RequestField.N], "n", 1, MaxN)
+        ?? Integer(root[RequestField.MaxTokens], "max_tokens", 1, maxModelLen)
+        ?? Decimal(root[RequestField.Temperature], "temperature", 0, 2)
+        ?? Decimal(root[RequestField.TopP], "top_p", 0, 1, minExclusive: true)
+        ?? Decimal(root[RequestField.PresencePenalty], "presence_penalty", -2, 2)
+        ?? Decimal(root[RequestField.FrequencyPenalty], "frequency_penalty", -2, 2)
+        ?? Stop(root[RequestField.Stop])
+        ?? Integer(root[RequestField.Seed], "seed", long.MinValue, long.MaxValue)
+        ?? String(root[RequestField.User], "user");
 
-    private static GatewayError? Messages(JsonElement root)
+    private static GatewayError? Messages(JsonElement messages)
     {
-        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        if (messages.ValueKind != JsonValueKind.Array)
         {
             return null; // RequestValidator's to refuse
         }
@@ -89,53 +97,12 @@ internal static class ParameterValidator
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var at = $"messages[{index}]";
             if (message.ValueKind != JsonValueKind.Object)
             {
-                return GatewayError.WrongType(at, "an object", message);
+                return GatewayError.WrongType(At(index), "an object", message);
             }
 
-            if (!Present(message, "role", out var role))
-            {
-                return GatewayError.MissingParameter($"{at}.role");
-            }
-
-            if (role.ValueKind != JsonValueKind.String)
-            {
-                return GatewayError.WrongType($"{at}.role", "a string", role);
-            }
-
-            if (!Roles.Contains(role.GetString()!))
-            {
-                return GatewayError.NotOneOf($"{at}.role", role.GetString()!, Roles);
-            }
-
-            if (Present(message, "content", out var content))
-            {
-                if (content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
-                {
-                    return GatewayError.WrongType($"{at}.content", "one of a string or an array of content parts", content);
-                }
-
-                if (content.ValueKind == JsonValueKind.Array)
-                {
-                    var part = 0;
-                    foreach (var element in content.EnumerateArray())
-                    {
-                        if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.String))
-                        {
-                            return GatewayError.WrongType($"{at}.content[{part}]", "an object", element);
-                        }
-
-                        part++;
-                    }
-                }
-            }
-
-            var error = String(message, "name", at)
-                ?? String(message, "tool_call_id", at)
-                ?? Array(message, "tool_calls", at);
-            if (error is not null)
+            if (Message(message, index) is { } error)
             {
                 return error;
             }
@@ -146,14 +113,100 @@ internal static class ParameterValidator
         return null;
     }
 
-    private static GatewayError? Prompt(JsonElement root)
+    /// <summary>One message's fields, found in one walk over its properties (the last of a repeated name counts) and checked in a fixed order.</summary>
+    private static GatewayError? Message(JsonElement message, int index)
     {
-        if (!Present(root, "prompt", out var prompt))
+        JsonElement role = default, content = default, name = default, toolCallId = default, toolCalls = default;
+        foreach (var property in message.EnumerateObject())
         {
-            return Present(root, "prompt_embeds", out _) ? null : GatewayError.MissingParameter("prompt");
+            if (property.NameEquals("role"u8))
+            {
+                role = property.Value;
+            }
+            else if (property.NameEquals("content"u8))
+            {
+                content = property.Value;
+            }
+            else if (property.NameEquals("name"u8))
+            {
+                name = property.Value;
+            }
+            else if (property.NameEquals("tool_call_id"u8))
+            {
+                toolCallId = property.Value;
+            }
+            else if (property.NameEquals("tool_calls"u8))
+            {
+                toolCalls = property.Value;
+            }
         }
 
-        return TokensOrText(prompt, "prompt");
+        if (!Present(role))
+        {
+            return GatewayError.MissingParameter($"{At(index)}.role");
+        }
+
+        if (role.ValueKind != JsonValueKind.String)
+        {
+            return GatewayError.WrongType($"{At(index)}.role", "a string", role);
+        }
+
+        if (!IsRole(role))
+        {
+            return GatewayError.NotOneOf($"{At(index)}.role", role.GetString()!, Roles);
+        }
+
+        if (Present(content))
+        {
+            if (content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
+            {
+                return GatewayError.WrongType($"{At(index)}.content", "one of a string or an array of content parts", content);
+            }
+
+            if (content.ValueKind == JsonValueKind.Array)
+            {
+                var part = 0;
+                foreach (var element in content.EnumerateArray())
+                {
+                    if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.String))
+                    {
+                        return GatewayError.WrongType($"{At(index)}.content[{part}]", "an object", element);
+                    }
+
+                    part++;
+                }
+            }
+        }
+
+        return (Present(name) && name.ValueKind != JsonValueKind.String ? GatewayError.WrongType($"{At(index)}.name", "a string", name) : null)
+            ?? (Present(toolCallId) && toolCallId.ValueKind != JsonValueKind.String ? GatewayError.WrongType($"{At(index)}.tool_call_id", "a string", toolCallId) : null)
+            ?? (Present(toolCalls) && toolCalls.ValueKind != JsonValueKind.Array ? GatewayError.WrongType($"{At(index)}.tool_calls", "an array", toolCalls) : null);
+    }
+
+    /// <summary>One of <see cref="Roles"/>, compared without making a string of the value.</summary>
+    private static bool IsRole(JsonElement role)
+    {
+        foreach (var known in Roles)
+        {
+            if (role.ValueEquals(known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string At(int index) => $"messages[{index}]";
+
+    private static GatewayError? Prompt(in RequestFields root)
+    {
+        if (!root.Has(RequestField.Prompt))
+        {
+            return root.Has(RequestField.PromptEmbeds) ? null : GatewayError.MissingParameter("prompt");
+        }
+
+        return TokensOrText(root[RequestField.Prompt], "prompt");
     }
 
     /// <summary>vLLM's prompt/input union: a string, an array of strings, an array of token ids, or an array of arrays of token ids.</summary>
@@ -195,9 +248,10 @@ internal static class ParameterValidator
     private static bool IsTokenId(JsonElement element) =>
         element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var id) && id >= 0;
 
-    private static GatewayError? StreamOptions(JsonElement root)
+    private static GatewayError? StreamOptions(in RequestFields root)
     {
-        if (!Present(root, "stream_options", out var options))
+        var options = root[RequestField.StreamOptions];
+        if (!Present(options))
         {
             return null;
         }
@@ -207,24 +261,23 @@ internal static class ParameterValidator
             return GatewayError.WrongType("stream_options", "an object", options);
         }
 
-        if (!(root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True))
+        if (root[RequestField.Stream].ValueKind != JsonValueKind.True)
         {
             return GatewayError.InvalidValue("stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
         }
 
-        return Boolean(options, "include_usage", "stream_options")
-            ?? Boolean(options, "continuous_usage_stats", "stream_options");
+        return Boolean(Property(options, "include_usage"), "stream_options.include_usage")
+            ?? Boolean(Property(options, "continuous_usage_stats"), "stream_options.continuous_usage_stats");
     }
 
-    private static GatewayError? TopLogprobs(JsonElement root)
+    private static GatewayError? TopLogprobs(in RequestFields root)
     {
-        if (Integer(root, "top_logprobs", 0, MaxLogprobs) is { } error)
+        if (Integer(root[RequestField.TopLogprobs], "top_logprobs", 0, MaxLogprobs) is { } error)
         {
             return error;
         }
 
-        if (Present(root, "top_logprobs", out _)
-            && !(root.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind == JsonValueKind.True))
+        if (root.Has(RequestField.TopLogprobs) && root[RequestField.Logprobs].ValueKind != JsonValueKind.True)
         {
             return GatewayError.InvalidValue("top_logprobs", "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.");
         }
@@ -232,9 +285,9 @@ internal static class ParameterValidator
         return null;
     }
 
-    private static GatewayError? Stop(JsonElement root)
+    private static GatewayError? Stop(JsonElement stop)
     {
-        if (!Present(root, "stop", out var stop) || stop.ValueKind == JsonValueKind.String)
+        if (!Present(stop) || stop.ValueKind == JsonValueKind.String)
         {
             return null;
         }
@@ -264,9 +317,9 @@ internal static class ParameterValidator
         return null;
     }
 
-    private static GatewayError? ResponseFormat(JsonElement root)
+    private static GatewayError? ResponseFormat(JsonElement format)
     {
-        if (!Present(root, "response_format", out var format))
+        if (!Present(format))
         {
             return null;
         }
@@ -308,14 +361,13 @@ internal static class ParameterValidator
         return null;
     }
 
-    private static GatewayError? Integer(JsonElement parent, string name, long min, long? max, string? prefix = null)
+    private static GatewayError? Integer(JsonElement value, string param, long min, long? max)
     {
-        if (!Present(parent, name, out var value))
+        if (!Present(value))
         {
             return null;
         }
 
-        var param = Name(prefix, name);
         if (value.ValueKind != JsonValueKind.Number)
         {
             return GatewayError.WrongType(param, "an integer", value);
@@ -356,9 +408,9 @@ internal static class ParameterValidator
         return max is { } limit && integer > limit ? GatewayError.AboveMax(param, true, Bound(limit), raw) : null;
     }
 
-    private static GatewayError? Decimal(JsonElement parent, string name, double min, double max, bool minExclusive = false)
+    private static GatewayError? Decimal(JsonElement value, string name, double min, double max, bool minExclusive = false)
     {
-        if (!Present(parent, name, out var value))
+        if (!Present(value))
         {
             return null;
         }
@@ -384,26 +436,25 @@ internal static class ParameterValidator
         return number > max ? GatewayError.AboveMax(name, false, Bound(max), raw) : null;
     }
 
-    private static GatewayError? Boolean(JsonElement parent, string name, string? prefix = null) =>
-        Present(parent, name, out var value) && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
-            ? GatewayError.WrongType(Name(prefix, name), "a boolean", value)
+    private static GatewayError? Boolean(JsonElement value, string param) =>
+        Present(value) && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+            ? GatewayError.WrongType(param, "a boolean", value)
             : null;
 
-    private static GatewayError? String(JsonElement parent, string name, string? prefix = null) =>
-        Present(parent, name, out var value) && value.ValueKind != JsonValueKind.String
-            ? GatewayError.WrongType(Name(prefix, name), "a string", value)
-            : null;
-
-    private static GatewayError? Array(JsonElement parent, string name, string? prefix = null) =>
-        Present(parent, name, out var value) && value.ValueKind != JsonValueKind.Array
-            ? GatewayError.WrongType(Name(prefix, name), "an array", value)
+    private static GatewayError? String(JsonElement value, string param) =>
+        Present(value) && value.ValueKind != JsonValueKind.String
+            ? GatewayError.WrongType(param, "a string", value)
             : null;
 
     /// <summary>Given and not <c>null</c>.</summary>
+    private static bool Present(JsonElement value) => value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+
+    /// <summary>Given and not <c>null</c>, in a nested object.</summary>
     private static bool Present(JsonElement parent, string name, out JsonElement value) =>
         parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    private static string Name(string? prefix, string name) => prefix is null ? name : $"{prefix}.{name}";
+    /// <summary>A nested object's property (<c>default</c> when absent).</summary>
+    private static JsonElement Property(JsonElement parent, string name) => parent.TryGetProperty(name, out var value) ? value : default;
 
     private static string Bound(double value) => value.ToString(CultureInfo.InvariantCulture);
 

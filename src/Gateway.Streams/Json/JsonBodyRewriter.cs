@@ -22,7 +22,7 @@ internal static class JsonBodyRewriter
         }
 
         if (edits is { IncludeUsage: true, Model: null, ToolChoiceNone: false, KeepSpecialTokens: false }
-            && !root.TryGetProperty("stream_options", out _))
+            && !root.TryGetProperty("stream_options"u8, out _))
         {
             return AppendIncludeUsage(raw); // the common stream: one copy, nothing parsed again
         }
@@ -85,9 +85,9 @@ internal static class JsonBodyRewriter
 
     /// <summary>True when the client asked for the usage chunk itself (<c>stream_options.include_usage: true</c>).</summary>
     public static bool ClientRequestedUsage(JsonElement root) =>
-        root.TryGetProperty("stream_options", out var options)
+        root.TryGetProperty("stream_options"u8, out var options)
         && options.ValueKind == JsonValueKind.Object
-        && options.TryGetProperty("include_usage", out var include)
+        && options.TryGetProperty("include_usage"u8, out var include)
         && include.ValueKind == JsonValueKind.True;
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Gateway.Streams.Json;
 
 namespace Gateway.Streams.Limits;
 
@@ -23,34 +24,39 @@ public static class TokenEstimate
 
     public static int Prompt(JsonElement body)
     {
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return 0;
-        }
+        var fields = RequestFields.Read(body);
+        return Prompt(in fields);
+    }
 
+    /// <summary>The prompt estimate from the body's fields found once (<see cref="RequestFields.Read"/>).</summary>
+    public static int Prompt(in RequestFields body)
+    {
         long chars = 0;
         long tokens = 0;
-        if (body.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        var messages = body[RequestField.Messages];
+        if (messages.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messages.EnumerateArray())
             {
                 tokens += TokensPerMessage;
-                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content))
+                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content"u8, out var content))
                 {
                     chars += TextLength(content, ref tokens);
                 }
             }
         }
 
-        foreach (var field in (ReadOnlySpan<string>)["prompt", "input", "instructions"])
+        foreach (var field in (ReadOnlySpan<RequestField>)[RequestField.Prompt, RequestField.Input, RequestField.Instructions])
         {
-            if (body.TryGetProperty(field, out var value))
+            var value = body[field];
+            if (value.ValueKind != JsonValueKind.Undefined)
             {
                 chars += TextLength(value, ref tokens);
             }
         }
 
-        if (body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        var tools = body[RequestField.Tools];
+        if (tools.ValueKind == JsonValueKind.Array)
         {
             // The chat template renders the tool definitions into the prompt: count their JSON as text.
             chars += JsonMarshal.GetRawUtf8Value(tools).Length;
@@ -62,14 +68,19 @@ public static class TokenEstimate
     /// <summary>The output budget as the request states it, or <paramref name="maxModelLen"/> minus the prompt.</summary>
     public static int Output(JsonElement body, int prompt, int maxModelLen)
     {
-        if (body.ValueKind == JsonValueKind.Object)
+        var fields = RequestFields.Read(body);
+        return Output(in fields, prompt, maxModelLen);
+    }
+
+    /// <summary>The output budget from the body's fields found once (<see cref="RequestFields.Read"/>).</summary>
+    public static int Output(in RequestFields body, int prompt, int maxModelLen)
+    {
+        foreach (var field in (ReadOnlySpan<RequestField>)[RequestField.MaxCompletionTokens, RequestField.MaxTokens, RequestField.MaxOutputTokens])
         {
-            foreach (var field in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens", "max_output_tokens"])
+            var value = body[field];
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var n) && n >= 0)
             {
-                if (body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var n) && n >= 0)
-                {
-                    return (int)Math.Min(int.MaxValue, n);
-                }
+                return (int)Math.Min(int.MaxValue, n);
             }
         }
 
@@ -94,8 +105,8 @@ public static class TokenEstimate
 
                 return sum;
             case JsonValueKind.Object:
-                return value.TryGetProperty("text", out var text) ? TextLength(text, ref tokens)
-                    : value.TryGetProperty("content", out var content) ? TextLength(content, ref tokens) : 0;
+                return value.TryGetProperty("text"u8, out var text) ? TextLength(text, ref tokens)
+                    : value.TryGetProperty("content"u8, out var content) ? TextLength(content, ref tokens) : 0;
             default:
                 return 0;
         }

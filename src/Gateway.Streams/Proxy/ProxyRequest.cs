@@ -21,7 +21,7 @@ public sealed class ProxyRequest
     private int _finishedOnce;
     private int _bodyDisposed;
     private int _phase; // 0 waiting, 1 dispatched, 2 expired in the queue
-    private Action<GatewayError>? _withdraw;
+    private IQueueWithdrawal? _withdraw;
 
     public required string ModelId { get; init; }
 
@@ -157,7 +157,7 @@ public sealed class ProxyRequest
     /// Set by the queue while the request waits in it (null once it left): takes the request out and answers it, so
     /// a request answered while waiting frees its place at once.
     /// </summary>
-    public Action<GatewayError>? WithdrawFromQueue
+    public IQueueWithdrawal? WithdrawFromQueue
     {
         get => Volatile.Read(ref _withdraw);
         set => Volatile.Write(ref _withdraw, value);
@@ -174,7 +174,7 @@ public sealed class ProxyRequest
             return false;
         }
 
-        Interlocked.Exchange(ref _withdraw, null)?.Invoke(error);
+        Interlocked.Exchange(ref _withdraw, null)?.Withdraw(error);
         Reject(error);
         return true;
     }

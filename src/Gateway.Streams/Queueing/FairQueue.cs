@@ -100,7 +100,7 @@ public sealed class FairQueue
         }
 
         // A request answered while it waits (queue timeout) leaves at once, so its place is free for the next caller.
-        request.WithdrawFromQueue = entry.Withdraw;
+        request.WithdrawFromQueue = entry;
 
         wake?.Invoke();
         return EnqueueResult.Enqueued;
@@ -305,7 +305,7 @@ public sealed class FairQueue
         public long LastServed { get; set; }
     }
 
-    private sealed class Entry(ProxyRequest request, KeyQueue key, FairQueue queue)
+    private sealed class Entry(ProxyRequest request, KeyQueue key, FairQueue queue) : IQueueWithdrawal
     {
         public ProxyRequest Request { get; } = request;
 
@@ -317,7 +317,6 @@ public sealed class FairQueue
 
         public CancellationTokenRegistration Registration { get; set; }
 
-        /// <summary>Leaves the queue if still waiting and answers the request with <paramref name="error"/>.</summary>
         public void Withdraw(GatewayError error)
         {
             if (Queue.Remove(this))

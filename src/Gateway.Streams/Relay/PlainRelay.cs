@@ -18,7 +18,7 @@ public static class PlainRelay
     private const int ReadBytes = 8192;
 
     /// <summary>Returns the body to send, or the error to answer with instead.</summary>
-    public static async Task<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(UpstreamResponse response, ResponseTransform? transform, int maxBodyBytes = DefaultMaxBodyBytes)
+    public static async ValueTask<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(UpstreamResponse response, ResponseTransform? transform, int maxBodyBytes = DefaultMaxBodyBytes)
     {
         try
         {

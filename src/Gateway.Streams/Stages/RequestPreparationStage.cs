@@ -65,5 +65,5 @@ internal sealed class RequestPreparationStage(ModelRoute route) : RequestGateSta
     }
 
     private static bool HasTools(JsonElement root) =>
-        root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
+        root.TryGetProperty("tools"u8, out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
 }

@@ -30,6 +30,14 @@ public sealed class RequestBodyCheckTests
         { Encoding.UTF8.GetBytes(new string('[', 65) + new string(']', 65)), "json_too_deep" },
         { Encoding.UTF8.GetBytes(new string('[', 100_000)), "json_too_deep" },
         { Encoding.UTF8.GetBytes("[1,2]"), null },
+        // With and without a \u escape (the one-pass parse is taken only without one): the same verdicts.
+        { Encoding.UTF8.GetBytes("{\"x\":\"\\u00e9\"," + new string('[', 65) + new string(']', 65) + "}"), "invalid_json" },
+        { Encoding.UTF8.GetBytes("{\"x\":\"\\u00e9\",\"y\":" + new string('[', 64) + new string(']', 64) + "}"), "json_too_deep" },
+        { Encoding.UTF8.GetBytes("{\"y\":" + new string('[', 64) + new string(']', 64) + "}"), "json_too_deep" },
+        { Encoding.UTF8.GetBytes("{\"y\":" + new string('[', 63) + new string(']', 63) + "}"), null },
+        { Encoding.UTF8.GetBytes("{\"x\":\"\\u00e9\",\"y\":" + new string('[', 63) + new string(']', 63) + "}"), null },
+        { Encoding.UTF8.GetBytes("{\"x\":\"\\u00e9\",}"), "invalid_json" },
+        { Encoding.UTF8.GetBytes("{\"x\":\"\\ud83d\",}"), "invalid_unicode_escape" },
     };
 
     [Theory]
@@ -46,6 +54,17 @@ public sealed class RequestBodyCheckTests
                 Assert.Equal(400, error.Status);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("{\"x\":1,}")]
+    [InlineData("{\"x\":\"\\u00e9\",}")]
+    [InlineData("{\"x\":1} {}")]
+    public void Invalid_json_is_reported_with_the_readers_position(string body)
+    {
+        var error = RequestBodyCheck.TryParse(Encoding.UTF8.GetBytes(body), out _)!;
+        Assert.StartsWith("The request body is not valid JSON: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("BytePositionInLine", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

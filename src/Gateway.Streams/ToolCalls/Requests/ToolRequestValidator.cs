@@ -15,6 +15,9 @@ internal static class ToolRequestValidator
     private const int MaxNameLength = 64;
     private const int MaxEchoedLength = 80;
 
+    /// <summary>The tool names of a request without tools: shared, never written (a request with tools gets its own).</summary>
+    private static readonly Dictionary<string, int> NoTools = new(StringComparer.Ordinal);
+
     /// <summary>Returns null when the request is acceptable.</summary>
     public static ToolValidationError? Validate(JsonElement requestRoot, string modelId, string? parserName, bool upstreamParsesTools)
     {
@@ -23,13 +26,18 @@ internal static class ToolRequestValidator
             return null;
         }
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (requestRoot.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
+        var names = NoTools;
+        if (requestRoot.TryGetProperty("tools"u8, out var tools) && tools.ValueKind != JsonValueKind.Null)
         {
             if (tools.ValueKind != JsonValueKind.Array)
             {
                 return new ToolValidationError(
                     $"'tools' must be an array of tool definitions, got {Describe(tools.ValueKind)}.", InvalidTools, "tools");
+            }
+
+            if (tools.GetArrayLength() > 0)
+            {
+                names = new Dictionary<string, int>(StringComparer.Ordinal);
             }
 
             var i = 0;
@@ -46,7 +54,7 @@ internal static class ToolRequestValidator
         }
 
         var hasTools = names.Count > 0;
-        if (requestRoot.TryGetProperty("tool_choice", out var choice) && choice.ValueKind != JsonValueKind.Null)
+        if (requestRoot.TryGetProperty("tool_choice"u8, out var choice) && choice.ValueKind != JsonValueKind.Null)
         {
             var error = ValidateToolChoice(choice, hasTools, names);
             if (error is not null)
