@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gateway.Host.Endpoints;
 using Gateway.Streams.Json;
@@ -373,13 +374,12 @@ internal static class ParameterValidator
             return GatewayError.WrongType(param, "an integer", value);
         }
 
-        var raw = value.GetRawText();
         if (!value.TryGetDouble(out var number))
         {
             // Beyond double's range (1e400): certainly beyond any integer bound.
-            return raw.StartsWith('-')
-                ? GatewayError.BelowMin(param, true, Bound(min), raw)
-                : GatewayError.AboveMax(param, true, Bound(max ?? long.MaxValue), raw);
+            return IsNegative(value)
+                ? GatewayError.BelowMin(param, true, Bound(min), value.GetRawText())
+                : GatewayError.AboveMax(param, true, Bound(max ?? long.MaxValue), value.GetRawText());
         }
 
         if (Math.Floor(number) != number)
@@ -393,8 +393,8 @@ internal static class ParameterValidator
             if (number < min || number >= 9.2233720368547758E18)
             {
                 return number < min
-                    ? GatewayError.BelowMin(param, true, Bound(min), raw)
-                    : GatewayError.AboveMax(param, true, Bound(max ?? long.MaxValue), raw);
+                    ? GatewayError.BelowMin(param, true, Bound(min), value.GetRawText())
+                    : GatewayError.AboveMax(param, true, Bound(max ?? long.MaxValue), value.GetRawText());
             }
 
             integer = (long)number;
@@ -402,10 +402,10 @@ internal static class ParameterValidator
 
         if (integer < min)
         {
-            return GatewayError.BelowMin(param, true, Bound(min), raw);
+            return GatewayError.BelowMin(param, true, Bound(min), value.GetRawText());
         }
 
-        return max is { } limit && integer > limit ? GatewayError.AboveMax(param, true, Bound(limit), raw) : null;
+        return max is { } limit && integer > limit ? GatewayError.AboveMax(param, true, Bound(limit), value.GetRawText()) : null;
     }
 
     private static GatewayError? Decimal(JsonElement value, string name, double min, double max, bool minExclusive = false)
@@ -420,21 +420,23 @@ internal static class ParameterValidator
             return GatewayError.WrongType(name, "a decimal", value);
         }
 
-        var raw = value.GetRawText();
         if (!value.TryGetDouble(out var number))
         {
-            return raw.StartsWith('-')
-                ? GatewayError.BelowMin(name, false, Bound(min), raw, minExclusive)
-                : GatewayError.AboveMax(name, false, Bound(max), raw);
+            return IsNegative(value)
+                ? GatewayError.BelowMin(name, false, Bound(min), value.GetRawText(), minExclusive)
+                : GatewayError.AboveMax(name, false, Bound(max), value.GetRawText());
         }
 
         if (number < min || (minExclusive && number <= min))
         {
-            return GatewayError.BelowMin(name, false, Bound(min), raw, minExclusive);
+            return GatewayError.BelowMin(name, false, Bound(min), value.GetRawText(), minExclusive);
         }
 
-        return number > max ? GatewayError.AboveMax(name, false, Bound(max), raw) : null;
+        return number > max ? GatewayError.AboveMax(name, false, Bound(max), value.GetRawText()) : null;
     }
+
+    /// <summary>A number as the client wrote it starts with a minus sign (the raw text is made only for an error message).</summary>
+    private static bool IsNegative(JsonElement number) => JsonMarshal.GetRawUtf8Value(number)[0] == (byte)'-';
 
     private static GatewayError? Boolean(JsonElement value, string param) =>
         Present(value) && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)

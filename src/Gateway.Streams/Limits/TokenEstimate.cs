@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Gateway.Streams.Json;
 
@@ -87,12 +88,20 @@ public static class TokenEstimate
         return Math.Max(0, maxModelLen - prompt);
     }
 
+    /// <summary>The string's length in UTF-16 characters, as <c>GetString().Length</c>, without making the string when it has no escapes.</summary>
+    private static int Utf16Length(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
+        var text = raw[1..^1];
+        return text.Contains((byte)'\\') ? value.GetString()!.Length : Encoding.UTF8.GetCharCount(text);
+    }
+
     private static long TextLength(JsonElement value, ref long tokens)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return value.GetString()!.Length;
+                return Utf16Length(value);
             case JsonValueKind.Number:
                 tokens++;
                 return 0;

@@ -37,4 +37,15 @@ public class TokenEstimateSpec
         Assert.Equal(99, TokenEstimate.Output(Json("""{"max_tokens":99}"""), 10, 100));
         Assert.Equal(90, TokenEstimate.Output(Json("""{}"""), 10, 100));
     }
+
+    [Theory]
+    [InlineData("\"🎉🎉🎉🎉\"")]
+    [InlineData("\"\\ud83c\\udf89\\ud83c\\udf89🎉🎉\"")]
+    [InlineData("\"héllo wo\"")]
+    [InlineData("\"h\\u00e9llo wo\"")]
+    public void Text_counts_its_utf16_characters_escaped_or_not(string content)
+    {
+        var body = Json($$"""{"messages":[{"role":"user","content":{{content}}}]}""");
+        Assert.Equal(4 + 2, TokenEstimate.Prompt(body)); // 8 UTF-16 characters: 2 tokens, plus the message's 4
+    }
 }
