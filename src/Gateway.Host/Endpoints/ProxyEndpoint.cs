@@ -118,6 +118,7 @@ internal sealed class ProxyEndpoint(
         }
 
         facts.ModelId = handle.ModelId;
+        model = handle.ModelId; // the same text (ids compare ordinally): the configured instance, so label and key lookups downstream compare by reference first
         var identity = facts.Identity;
         if (identity is not null && !identity.MayUse(model))
         {

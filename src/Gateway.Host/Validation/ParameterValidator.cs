@@ -25,6 +25,9 @@ internal static class ParameterValidator
 
     public static readonly IReadOnlyList<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
 
+    /// <summary><see cref="Roles"/> as an array, walked per message without an enumerator.</summary>
+    private static readonly string[] RoleNames = [.. Roles];
+
     public static readonly IReadOnlyList<string> ResponseFormats = ["text", "json_object", "json_schema", "structural_tag"];
 
     public static GatewayError? Validate(JsonElement root, ProxyRoute route, int? maxModelLen = null)
@@ -187,7 +190,7 @@ internal static class ParameterValidator
     /// <summary>One of <see cref="Roles"/>, compared without making a string of the value.</summary>
     private static bool IsRole(JsonElement role)
     {
-        foreach (var known in Roles)
+        foreach (var known in RoleNames)
         {
             if (role.ValueEquals(known))
             {

@@ -13,6 +13,7 @@ public sealed class ReplicaPicker : IReplicaSelector
     private const double TieEpsilon = 1e-9;
     private readonly UpstreamEndpoint[] _replicas;
     private readonly Random _random;
+    private readonly IReplicaScorer[] _scorers;
     private long _panicRoutes;
     private long _retriesRefused;
     private int _panicking;
@@ -24,6 +25,7 @@ public sealed class ReplicaPicker : IReplicaSelector
         ArgumentOutOfRangeException.ThrowIfZero(replicas.Count);
         _replicas = [.. replicas];
         Scorers = scorers ?? Default;
+        _scorers = [.. Scorers];
         _random = random ?? Random.Shared;
     }
 
@@ -114,6 +116,11 @@ public sealed class ReplicaPicker : IReplicaSelector
             adapterOnly |= replica.Snapshot.IsAdapter;
         }
 
+        if (!adapterOnly && exclude is null)
+        {
+            return _replicas; // the common pick: every replica, no copy (candidates are only read)
+        }
+
         var list = new List<UpstreamEndpoint>(_replicas.Length);
         foreach (var replica in _replicas)
         {
@@ -150,7 +157,7 @@ public sealed class ReplicaPicker : IReplicaSelector
     private double Score(UpstreamEndpoint replica, ProxyRequest request)
     {
         var total = 0.0;
-        foreach (var scorer in Scorers)
+        foreach (var scorer in _scorers) // an array: no enumerator per replica and request
         {
             total += scorer.Score(replica, request);
         }
