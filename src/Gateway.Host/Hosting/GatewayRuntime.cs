@@ -17,14 +17,18 @@ namespace Gateway.Host.Hosting;
 /// </summary>
 internal sealed class GatewayRuntime : IDisposable
 {
+    /// <summary>One connection pool: requests go straight to it, probes and polls through <see cref="HttpClient"/>.</summary>
+    private readonly SocketsHttpHandler _handler;
+
     public GatewayRuntime(GatewaySettings settings, TimeProvider time)
     {
         Settings = settings;
         Time = time;
         var upstream = settings.Upstream;
         var connect = TimeSpan.FromSeconds(Math.Min(upstream.ConnectTimeoutSeconds, upstream.RequestTimeoutSeconds));
-        HttpClient = UpstreamHttpClient.Create(connect, time);
-        Dispatcher = new VllmDispatcher(HttpClient, TimeSpan.FromSeconds(upstream.RequestTimeoutSeconds), time, new DispatchPolicy
+        _handler = UpstreamHttpClient.CreateHandler(connect, time);
+        HttpClient = UpstreamHttpClient.Create(_handler, disposeHandler: false);
+        Dispatcher = new VllmDispatcher(UpstreamHttpClient.CreateInvoker(_handler), TimeSpan.FromSeconds(upstream.RequestTimeoutSeconds), time, new DispatchPolicy
         {
             MaxRetries = upstream.MaxRetries,
             TtftTimeout = TimeSpan.FromSeconds(upstream.TtftTimeoutSeconds),
@@ -96,7 +100,11 @@ internal sealed class GatewayRuntime : IDisposable
 
     public TimeSpan ProbeInterval => TimeSpan.FromSeconds(Settings.Upstream.ProbeIntervalSeconds);
 
-    public void Dispose() => HttpClient.Dispose();
+    public void Dispose()
+    {
+        HttpClient.Dispose();
+        _handler.Dispose();
+    }
 
     /// <summary>The models of <paramref name="settings"/> as routes, each replica with its own breaker.</summary>
     public static IReadOnlyList<ModelRoute> BuildRoutes(GatewaySettings settings, TimeProvider time)

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Gateway.Streams.Upstream;
 
-/// <summary>The one <see cref="HttpClient"/> the gateway talks to vLLM with, tuned for a proxy.</summary>
+/// <summary>The one connection pool the gateway talks to vLLM with, tuned for a proxy: requests go to the handler directly (<see cref="CreateInvoker"/>), probes and polls through an <see cref="HttpClient"/> over it.</summary>
 public static class UpstreamHttpClient
 {
     /// <summary>
@@ -18,10 +18,30 @@ public static class UpstreamHttpClient
     /// requests whose timeout differs from it.
     /// </param>
     /// <param name="time">The clock the connect timeout runs on.</param>
-    public static HttpClient Create(TimeSpan connectTimeout, TimeProvider? time = null)
+    public static HttpClient Create(TimeSpan connectTimeout, TimeProvider? time = null) =>
+        Create(CreateHandler(connectTimeout, time), disposeHandler: true);
+
+    /// <summary>The client over a handler made by <see cref="CreateHandler"/> (for probes and metrics polls; it may share the handler's connections with <see cref="CreateInvoker"/>).</summary>
+    public static HttpClient Create(HttpMessageHandler handler, bool disposeHandler) =>
+        new(handler, disposeHandler)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+    /// <summary>
+    /// The handler itself as the dispatcher's sender: it answers at the response headers, and skips what
+    /// <see cref="HttpClient"/> adds per call (a linked token source for its timeout and pending-request
+    /// cancellation, its own async frame), none of which the dispatcher uses: it has its own deadline token.
+    /// </summary>
+    public static HttpMessageInvoker CreateInvoker(HttpMessageHandler handler) => new(handler, disposeHandler: false);
+
+    /// <summary>The tuned handler behind <see cref="Create(TimeSpan, TimeProvider?)"/>.</summary>
+    public static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout, TimeProvider? time = null)
     {
         var clock = time ?? TimeProvider.System;
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             // vLLM (uvicorn) closes idle keep-alive connections after 5 s: retire ours first to avoid the reuse race.
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(4),
@@ -38,12 +58,6 @@ public static class UpstreamHttpClient
             // The gateway writes vLLM's traceparent itself (GatewayTracing): without a propagator the handler chain
             // has no diagnostics stage, which otherwise costs every request a look for listeners and headers.
             ActivityHeadersPropagator = null,
-        };
-        return new HttpClient(handler, disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
     }
 

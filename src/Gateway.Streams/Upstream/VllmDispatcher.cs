@@ -10,8 +10,11 @@ namespace Gateway.Streams.Upstream;
 /// Sends one admitted request to its replica and waits for the response headers: the phase where the replica's
 /// health is judged (only gateway failures count, see <see cref="JudgeStatus"/>). Never throws: every failure becomes a <see cref="GatewayError"/> on the request.
 /// The total request timeout runs on <paramref name="time"/> (the gateway's one injected clock).
+/// <paramref name="client"/> is the handler itself (<see cref="UpstreamHttpClient.CreateInvoker"/>: answers at the
+/// response headers, no <see cref="HttpClient"/> layer with its linked token source per call) or an
+/// <see cref="HttpClient"/>, which is asked to answer at the headers too.
 /// </summary>
-public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, TimeProvider? time = null, DispatchPolicy? policy = null)
+public sealed class VllmDispatcher(HttpMessageInvoker client, TimeSpan requestTimeout, TimeProvider? time = null, DispatchPolicy? policy = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly DispatchPolicy _policy = policy ?? DispatchPolicy.Default;
@@ -114,7 +117,9 @@ public sealed class VllmDispatcher(HttpClient client, TimeSpan requestTimeout, T
 
             activity = GatewayTracing.StartUpstreamAttempt(request, endpoint, message);
 
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            var response = await (client is HttpClient http
+                ? http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token)
+                : client.SendAsync(message, deadline.Token)).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (!request.Stream || status is < 200 or >= 300)
             {
