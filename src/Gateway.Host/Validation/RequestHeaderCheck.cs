@@ -13,6 +13,11 @@ namespace Gateway.Host.Validation;
 /// </summary>
 internal static class RequestHeaderCheck
 {
+    /// <summary>What nearly every client sends, accepted without parsing (any other spelling is parsed and judged in full).</summary>
+    private static bool IsPlainJson(string contentType) =>
+        contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase);
+
     public static GatewayError? Check(string? contentType, string? contentEncoding)
     {
         if (!string.IsNullOrWhiteSpace(contentEncoding))
@@ -26,7 +31,7 @@ internal static class RequestHeaderCheck
             }
         }
 
-        if (contentType is null)
+        if (contentType is null || IsPlainJson(contentType))
         {
             return null;
         }
