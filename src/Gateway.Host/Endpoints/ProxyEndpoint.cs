@@ -85,7 +85,25 @@ internal sealed class ProxyEndpoint(
 
         try
         {
-            await AwaitAndRelayAsync(context, request, queuedAt, ct);
+            // The request's one long wait happens in this frame: a plain answer relayed at once needs no further async frame.
+            ProxyOutcome? outcome;
+            try
+            {
+                // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout. Most
+                // requests have left the queue by now (the pipeline runs on the thread that enqueued them): no timer then.
+                // A client that leaves needs no token here: the queue, the stages and the dispatcher answer such a
+                // request ClientClosed themselves.
+                using (request is { IsWaitingForDispatch: true, IsAnswered: false } ? runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan) : null)
+                {
+                    outcome = await request.Outcome.WaitAsync(drain.EndStreams);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = null; // the shutdown drain ended the wait
+            }
+
+            await RelayOutcomeAsync(context, request, outcome, queuedAt, ct);
         }
         finally
         {
@@ -201,21 +219,10 @@ internal sealed class ProxyEndpoint(
         return (request, queuedAt);
     }
 
-    private async Task AwaitAndRelayAsync(HttpContext context, ProxyRequest request, DateTimeOffset queuedAt, CancellationToken ct)
+    /// <summary>Answers the client from the request's outcome; null: the shutdown drain ended the wait first.</summary>
+    private async ValueTask RelayOutcomeAsync(HttpContext context, ProxyRequest request, ProxyOutcome? outcome, DateTimeOffset queuedAt, CancellationToken ct)
     {
-        ProxyOutcome outcome;
-        try
-        {
-            // Queue timeout: a request still waiting for dispatch after this long is answered 503 queue_timeout. Most
-            // requests have left the queue by now (the pipeline runs on the thread that enqueued them): no timer then.
-            // A client that leaves needs no token here: the queue, the stages and the dispatcher answer such a
-            // request ClientClosed themselves.
-            using (request is { IsWaitingForDispatch: true, IsAnswered: false } ? runtime.Time.CreateTimer(ExpireInQueueCallback, request, runtime.QueueTimeoutFor(request.Timeouts), Timeout.InfiniteTimeSpan) : null)
-            {
-                outcome = await request.Outcome.WaitAsync(drain.EndStreams);
-            }
-        }
-        catch (OperationCanceledException)
+        if (outcome is null)
         {
             RecordAdmissionSpan(request, queuedAt);
             Abandon(request);
