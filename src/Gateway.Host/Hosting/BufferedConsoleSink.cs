@@ -12,7 +12,8 @@ namespace Gateway.Host.Hosting;
 /// and sends them with one write per batch, instead of one locked, flushed console write per line on the request
 /// path. Lines gather for a few milliseconds between writes, so a busy gateway makes one write per batch of lines
 /// rather than per line. Nothing is dropped: when the queue is full (output blocked) the event is written on the caller's thread.
-/// Disposing writes whatever is still queued.
+/// Disposing writes whatever is still queued. Lines that render themselves (<see cref="ITextLogLine"/>) share the
+/// queue, so they keep their order with the events.
 /// </summary>
 internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
 {
@@ -23,7 +24,7 @@ internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
 
     private readonly ITextFormatter _formatter;
     private readonly TextWriter _output;
-    private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
+    private readonly Channel<QueuedLine> _queue = Channel.CreateBounded<QueuedLine>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = false });
     private readonly Lock _writing = new();
     private readonly TimeProvider _time;
@@ -36,16 +37,21 @@ internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
         _ = Task.Run(PumpAsync);
     }
 
-    public void Emit(LogEvent logEvent)
+    public void Emit(LogEvent logEvent) => Enqueue(new QueuedLine(logEvent, null));
+
+    /// <summary>Queues a line that renders itself (written in order with the events).</summary>
+    public void Emit(ITextLogLine line) => Enqueue(new QueuedLine(null, line));
+
+    private void Enqueue(QueuedLine line)
     {
-        if (_queue.Writer.TryWrite(logEvent))
+        if (_queue.Writer.TryWrite(line))
         {
             return;
         }
 
         lock (_writing)
         {
-            _formatter.Format(logEvent, _output);
+            Render(line);
             _output.Flush();
         }
     }
@@ -77,12 +83,27 @@ internal sealed class BufferedConsoleSink : ILogEventSink, IDisposable
     {
         lock (_writing)
         {
-            while (_queue.Reader.TryRead(out var logEvent))
+            while (_queue.Reader.TryRead(out var line))
             {
-                _formatter.Format(logEvent, _output);
+                Render(line);
             }
 
             _output.Flush();
         }
     }
+
+    private void Render(QueuedLine line)
+    {
+        if (line.Event is { } logEvent)
+        {
+            _formatter.Format(logEvent, _output);
+        }
+        else
+        {
+            line.Text!.WriteTo(_output);
+        }
+    }
+
+    /// <summary>One queued line: a Serilog event, or a line that renders itself.</summary>
+    private readonly record struct QueuedLine(LogEvent? Event, ITextLogLine? Text);
 }

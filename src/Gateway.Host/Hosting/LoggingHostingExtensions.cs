@@ -15,13 +15,22 @@ namespace Gateway.Host.Hosting;
 /// </summary>
 internal static class LoggingHostingExtensions
 {
-    private const string OutputTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    private const string OutputTemplate = ConsoleLogFormat.OutputTemplate;
 
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
         var redactor = new SecretRedactor(SecretRedactor.SecretsOf(settings.Auth));
         builder.Services.AddSingleton(redactor); // a config reload tells it the new key secrets
+        ITextFormatter formatter = settings.JsonLogs ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(OutputTemplate);
+        // A file or a pipe: queued and written in batches, off the request path.
+        var batched = options.ConsoleLogging && Console.IsOutputRedirected ? new BufferedConsoleSink(formatter, Console.OpenStandardOutput()) : null;
+        if (batched is not null && !settings.JsonLogs && options.LogSink is null)
+        {
+            // The batched text console is the only sink: access lines skip building a Serilog event (same text).
+            builder.Services.AddSingleton(new DirectAccessLog(batched, redactor));
+        }
+
         builder.Services.AddSerilog(logger =>
         {
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
@@ -31,15 +40,13 @@ internal static class LoggingHostingExtensions
                 .Enrich.With<AkkaSourceContextEnricher>();
             logger.WriteTo.Sink(LoggerSinkConfiguration.Wrap(sink => new RedactingSink(sink, redactor), sinks =>
             {
-                if (options.ConsoleLogging)
+                if (batched is not null)
                 {
-                    ITextFormatter formatter = settings.JsonLogs ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(OutputTemplate);
-                    if (Console.IsOutputRedirected)
-                    {
-                        // A file or a pipe: queued and written in batches, off the request path.
-                        sinks.Sink(new BufferedConsoleSink(formatter, Console.OpenStandardOutput()));
-                    }
-                    else if (settings.JsonLogs)
+                    sinks.Sink(batched);
+                }
+                else if (options.ConsoleLogging)
+                {
+                    if (settings.JsonLogs)
                     {
                         sinks.Console(formatter);
                     }

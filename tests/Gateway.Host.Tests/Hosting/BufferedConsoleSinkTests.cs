@@ -52,6 +52,34 @@ public sealed class BufferedConsoleSinkTests
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => "line " + i), lines);
     }
 
+    [Fact]
+    public void Lines_that_render_themselves_keep_their_place_among_the_events()
+    {
+        var output = new WriteRecordingStream();
+        var sink = new BufferedConsoleSink(Formatter, output, new FakeTimeProvider());
+        for (var i = 0; i < 300; i++)
+        {
+            if (i % 3 == 0)
+            {
+                sink.Emit(new SelfRendered("direct " + i));
+            }
+            else
+            {
+                sink.Emit(Line("event " + i));
+            }
+        }
+
+        sink.Dispose();
+
+        var lines = string.Concat(output.Writes).Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (i % 3 == 0 ? "direct " : "event ") + i), lines);
+    }
+
+    private sealed class SelfRendered(string text) : ITextLogLine
+    {
+        public void WriteTo(TextWriter output) => output.Write(text + Environment.NewLine);
+    }
+
     /// <summary>A fake clock that counts the timers created on it (the writer's gather window is one).</summary>
     private sealed class TimerCountingTime : FakeTimeProvider
     {
