@@ -10,6 +10,9 @@ namespace Gateway.Streams.Relay;
 /// <see cref="SseEventParser"/>, write them, flush once after the last event of the read, and only then read again:
 /// a client that stops reading stops the upstream reads, and each event leaves in the read cycle it arrived in.
 /// The read buffer is rented only while bytes are ready and the events are sliced out of it (no copy per event).
+/// The reads take no cancellation token: every reason to stop (the client leaving, the deadline, the drain, a phase
+/// timeout) closes the upstream body, which ends a pending read at once, so a token would only cost each read two
+/// registrations on it and their removal (vLLM sends one event per read).
 /// Throws what the graph path throws (upstream errors, <see cref="SseProtocolException"/>, <see cref="TimeoutException"/>);
 /// returns when the stream ended, after <c>[DONE]</c> or without it, or when <paramref name="stop"/> fired.
 /// </summary>
@@ -32,11 +35,12 @@ internal static class DirectSseRelay
         {
             while (!stop.IsCancellationRequested)
             {
-                await body.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
+                await body.ReadAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                 var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
                 try
                 {
-                    var read = await body.ReadAsync(buffer.AsMemory(0, ReadSize), token).ConfigureAwait(false);
+                    var read = await body.ReadAsync(buffer.AsMemory(0, ReadSize), CancellationToken.None).ConfigureAwait(false);
                     if (read == 0)
                     {
                         return;

@@ -304,6 +304,27 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task The_direct_relay_reads_without_a_token_and_a_client_leaving_still_ends_a_pending_read()
+    {
+        // vLLM sends one event per read: a token on each read would cost two registrations per event. Closing the
+        // body is what ends a pending read when the client leaves (or the deadline passes).
+        using var clientGone = new CancellationTokenSource();
+        var silent = new SilentStream();
+        using var response = Response(silent, clientGone.Token);
+        var client = new RecordingClientWriter();
+
+        var relay = StreamingRelay.RunAsync(response, null, client, Sys.Materializer());
+        await AwaitConditionAsync(() => Task.FromResult(silent.PendingReads == 1), TimeSpan.FromSeconds(10));
+        Assert.False(silent.LastReadToken.CanBeCanceled);
+        await clientGone.CancelAsync();
+        var result = (await relay.WaitAsync(TimeSpan.FromSeconds(10))).Kind;
+
+        Assert.Equal(RelayResult.ClientAborted, result);
+        Assert.True(silent.Disposed);
+        Assert.Equal(0, client.Writes);
+    }
+
+    [Fact]
     public async Task The_gateway_stopping_ends_a_running_stream_with_shutting_down_and_one_done()
     {
         using var stop = new CancellationTokenSource();
