@@ -269,12 +269,16 @@ if has held; then
     stop_targets
     GW_MODE=held
     start_targets
-    for t in "${TLIST[@]}"; do
+    # Odd repetitions visit the targets in order, even ones in reverse; each proxy stops after its run, so the
+    # thousands of idle upstream connections it pooled do not make the next one's connects search for a free port.
+    order=("${TLIST[@]}"); (( rep % 2 == 0 )) && for (( i=${#TLIST[@]}-1, j=0; i>=0; i--, j++ )); do order[j]=${TLIST[i]}; done
+    for t in "${order[@]}"; do
       pidargs=(); for p in ${TPIDS[$t]}; do pidargs+=(--pid "$p"); done
       line=$("$OUT/bin/StreamHold/StreamHold" --port "${PORT[$t]}" --token "$TOKEN" --model "$MODEL" --streams "$HELD" \
         --slow-ms "$SLOW_MS" --events "$HELD_EVENTS" --warm-seconds "$HELD_WARM" "${pidargs[@]}" | grep '^RESULT' || true)
       printf '%s\t%s\t%s\t%s\n' held "$t" "$rep" "${line#RESULT }" >>"$RESULTS"
       log "held $t rep $rep: ${line#RESULT }"
+      if [[ $t != direct ]]; then for p in ${TPIDS[$t]}; do stop_pid "$p"; done; TPIDS[$t]=""; fi
       sleep 2
     done
   done

@@ -128,10 +128,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
             }
 
             case SequenceValue sequence:
-            {
-                var items = sequence.Elements.Select(RedactValue).ToList();
-                return items.Where((v, i) => !ReferenceEquals(v, sequence.Elements[i])).Any() ? new SequenceValue(items) : value;
-            }
+                return RedactSequence(sequence);
 
             case DictionaryValue dictionary:
             {
@@ -150,6 +147,13 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
             default:
                 return value;
         }
+    }
+
+    /// <summary>Its own method: a lambda capturing the sequence would allocate its closure on every call of <see cref="RedactValue"/>.</summary>
+    private SequenceValue RedactSequence(SequenceValue sequence)
+    {
+        var items = sequence.Elements.Select(RedactValue).ToList();
+        return items.Where((v, i) => !ReferenceEquals(v, sequence.Elements[i])).Any() ? new SequenceValue(items) : sequence;
     }
 
     /// <summary>Stands in for an exception whose text carried a credential: the scrubbed text only.</summary>
