@@ -168,7 +168,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Hands out one chunk (if any), then waits for data that never comes until it is disposed.</summary>
-    private sealed class FirstThenSilentStream(byte[] first) : Stream
+    private sealed class FirstThenSilentStream(byte[] first) : AsyncReadOnlyStream
     {
         private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _sentFirst = first.Length == 0;
@@ -176,16 +176,6 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
         public bool Disposed => _disposed.Task.IsCompleted;
 
         public bool Waiting { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -205,18 +195,6 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
             await _disposed.Task.WaitAsync(cancellationToken);
             throw new ObjectDisposedException(nameof(FirstThenSilentStream));
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -112,22 +112,12 @@ public class StreamingRelayTimeoutSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>An upstream body that sends its events, then goes silent (a read that waits until cancelled).</summary>
-    private sealed class SilentAfter(string[] events) : Stream
+    private sealed class SilentAfter(string[] events) : AsyncReadOnlyStream
     {
         private readonly CancellationTokenSource _disposed = new();
         private int _next;
 
         public Action? OnSilence { get; init; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -168,17 +158,5 @@ public class StreamingRelayTimeoutSpec : Akka.TestKit.Xunit2.TestKit
 
             base.Dispose(disposing);
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,7 +1,7 @@
 namespace Gateway.Streams.Tests.Support;
 
 /// <summary>A read-only stream that hands out the given chunks one read at a time, then ends or fails. Zero-byte reads return at once.</summary>
-public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtEnd = null, bool yieldOnRead = true) : Stream
+public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtEnd = null, bool yieldOnRead = true) : AsyncReadOnlyStream
 {
     private readonly IEnumerator<byte[]> _chunks = chunks.GetEnumerator();
     private int _reads;
@@ -9,16 +9,6 @@ public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtE
     public int Reads => Volatile.Read(ref _reads);
 
     public bool Disposed { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -43,18 +33,6 @@ public sealed class ChunkedStream(IEnumerable<byte[]> chunks, Exception? failAtE
         _chunks.Current.CopyTo(buffer);
         return _chunks.Current.Length;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
