@@ -191,7 +191,7 @@ internal sealed class ProxyEndpoint(
             RequestId = facts.RequestId,
             ClientAborted = ct,
             Timeouts = handle.Route.Timeouts,
-            TraceParent = Activity.Current?.Context ?? default,
+            TraceParent = InboundTrace.Of(context),
             Priority = limits.Priority,
             PromptTokenEstimate = prompt,
             KeySettler = lease,

@@ -17,6 +17,9 @@ internal static class LoggingHostingExtensions
 {
     private const string OutputTemplate = ConsoleLogFormat.OutputTemplate;
 
+    /// <summary>ASP.NET Core hosting's request-start and request-end logging category.</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewaySettings settings, GatewayAppOptions options)
     {
         builder.Logging.ClearProviders();
@@ -35,6 +38,9 @@ internal static class LoggingHostingExtensions
         {
             logger.MinimumLevel.Is(settings.SerilogMinimumLevel)
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                // Off: with this category enabled at any level hosting makes an Activity and a logging scope per request
+                // (two AsyncLocal writes each) only to put ids on log events; spans, when recorded, still get theirs.
+                .MinimumLevel.Override(HostingDiagnosticsCategory, LevelAlias.Off)
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<AkkaSourceContextEnricher>();

@@ -66,11 +66,9 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
         Log(context, facts, record);
         if (facts.Content is { } content && contentLog is not null)
         {
-            contentLog.Write(content, facts.RequestId, TraceIdOf(Activity.Current), record.Key, record.Model ?? LogText.Sanitize(facts.Model), record.Outcome.Name);
+            contentLog.Write(content, facts.RequestId, InboundTrace.TraceIdOf(context), record.Key, record.Model ?? LogText.Sanitize(facts.Model), record.Outcome.Name);
         }
     }
-
-    private static string? TraceIdOf(Activity? activity) => activity is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null;
 
     /// <summary>The matched route template; the fallback (unknown paths) and the metrics branch have fixed names.</summary>
     public static string RouteOf(HttpContext context)
@@ -159,7 +157,7 @@ internal sealed class RequestTelemetry(GatewayMetrics metrics, TimeProvider time
             CompletionTokens = r.CompletionTokens,
             Retries = r.Retries > 0 ? r.Retries : null,
             RequestId = facts.RequestId,
-            TraceId = TraceIdOf(Activity.Current),
+            TraceId = InboundTrace.TraceIdOf(context),
         });
     }
 }

@@ -72,6 +72,45 @@ public sealed class AccessLogLineTests
         Assert.Contains("trace_id=" + activity.TraceId.ToHexString(), line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "0af7651916cd43dd8448eb211c80319c")]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", "0af7651916cd43dd8448eb211c80319c")]
+    [InlineData("not a traceparent", null)]
+    [InlineData(null, null)]
+    public async Task Without_a_recorded_span_the_trace_id_is_the_inbound_traceparents_and_none_is_invented(string? traceparent, string? traceId)
+    {
+        var sink = new CapturingSink();
+        var middleware = new RequestLoggingMiddleware(
+            context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return Task.CompletedTask;
+            },
+            new RequestTelemetry(TestTelemetry.Metrics(), TimeProvider.System, TestTelemetry.AccessLog(sink)),
+            TimeProvider.System,
+            new ListLogger<RequestLoggingMiddleware>());
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/v1/chat/completions";
+        if (traceparent is not null)
+        {
+            context.Request.Headers.TraceParent = traceparent;
+        }
+
+        Assert.Null(Activity.Current);
+        await middleware.InvokeAsync(context);
+
+        var line = Assert.Single(sink.Messages());
+        if (traceId is null)
+        {
+            Assert.DoesNotContain("trace_id=", line, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.EndsWith("trace_id=" + traceId, line, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Lines_of_different_shapes_keep_their_own_fields_and_name_their_source()
     {

@@ -73,6 +73,31 @@ public sealed class TracingTests
         Assert.DoesNotContain(spans.SelectMany(s => s.TagObjects), t => t.Value?.ToString()?.Contains("secret prompt", StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public async Task Without_a_recorder_the_inbound_traceparent_reaches_vllm_as_it_came_and_none_is_invented()
+    {
+        // No listener: hosting makes no server Activity, so the inbound context is all the gateway has to pass on.
+        await using var upstream = await CapturingUpstream.StartAsync();
+        await using var gateway = await RunningGateway.StartAsync(upstream: upstream.BaseUrl);
+        await gateway.WaitUntilReadyAsync();
+        const string Inbound = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        using (var traced = gateway.Post("/v1/chat/completions", """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}"""))
+        {
+            traced.Headers.TryAddWithoutValidation("traceparent", Inbound);
+            using var response = await gateway.Client.SendAsync(traced);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var untraced = gateway.Post("/v1/chat/completions", """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}"""))
+        {
+            using var response = await gateway.Client.SendAsync(untraced);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal([Inbound, ""], upstream.TraceParents.ToArray());
+    }
+
     /// <summary>A minimal vLLM on a loopback port that passes the gateway's probes and records each completion's <c>traceparent</c>.</summary>
     private sealed class CapturingUpstream : IAsyncDisposable
     {
