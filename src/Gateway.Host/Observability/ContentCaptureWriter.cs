@@ -16,4 +16,7 @@ internal sealed class ContentCaptureWriter(IClientResponseWriter inner, ContentC
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    /// <summary>The capture parses each event from its own write.</summary>
+    public bool NeedsOneWritePerEvent => true;
 }

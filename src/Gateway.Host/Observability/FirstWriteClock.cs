@@ -31,4 +31,7 @@ internal sealed class FirstWriteClock(IClientResponseWriter inner, TimeProvider 
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    /// <summary>Finish reasons are read from each event's own write.</summary>
+    public bool NeedsOneWritePerEvent => FinishReasons is not null || inner.NeedsOneWritePerEvent;
 }

@@ -8,4 +8,10 @@ public interface IClientResponseWriter
 
     /// <summary>Sends what was written; completes when the client side can take more (this is the backpressure).</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when each write must hold exactly one event (a writer that reads the events it passes on); otherwise the
+    /// relay may hand over several events framed as vLLM sent them in one write.
+    /// </summary>
+    bool NeedsOneWritePerEvent => false;
 }
