@@ -129,10 +129,12 @@ internal sealed class RelayEventWriter(IClientResponseWriter client, bool stripU
         return true;
     }
 
+    /// <summary>The read's last event: the held run goes out with the flush, in one call.</summary>
     private ValueTask EndRead()
     {
-        var held = WriteHeldAsync(ct);
-        return held.IsCompletedSuccessfully ? client.FlushAsync(ct) : FlushAfterAsync(held);
+        var held = _held;
+        _held = default;
+        return held.IsEmpty ? client.FlushAsync(ct) : client.WriteAndFlushAsync(held, ct);
     }
 
     private async ValueTask EndReadAfterAsync(ValueTask pending)
