@@ -5,8 +5,8 @@ using Serilog.Parsing;
 namespace Gateway.Host.Observability;
 
 /// <summary>
-/// Writes the one access-log line per request. When the batched text console is the only sink, the line goes to it
-/// directly (<see cref="DirectAccessLog"/>: the same text, no Serilog event built). Otherwise it is written straight
+/// Writes the one access-log line per request. When the batched console is the only sink, the line goes to it
+/// directly (<see cref="DirectAccessLog"/>: the same text or JSON, no Serilog event built). Otherwise it is written straight
 /// to Serilog: the message template of each combination of present fields is parsed once and kept, and the
 /// properties are built directly. The event is the same either way: template text, property names and values, source
 /// context, trace and span ids.
@@ -102,7 +102,10 @@ internal sealed class AccessLog
         _ => line.TraceId,
     };
 
-    private static MessageTemplate TemplateOf(int shape)
+    private static MessageTemplate TemplateOf(int shape) => Parser.Parse(TemplateTextOf(shape));
+
+    /// <summary>The message template's text for a shape of line (the direct JSON line hashes it into its event id).</summary>
+    internal static string TemplateTextOf(int shape)
     {
         var text = Head;
         for (var i = 0; i < Optional.Length; i++)
@@ -113,6 +116,6 @@ internal sealed class AccessLog
             }
         }
 
-        return Parser.Parse(text);
+        return text;
     }
 }

@@ -1,15 +1,17 @@
+using System.Diagnostics;
 using Gateway.Host.Hosting;
 using Serilog.Events;
 
 namespace Gateway.Host.Observability;
 
 /// <summary>
-/// The access log's short way out when the batched text console is the only sink: the line is queued as its fields
-/// and rendered by the writer to the same text the Serilog event would have given. What the
+/// The access log's short way out when the batched console is the only sink: the line is queued as its fields and
+/// rendered by the writer to the same text (<see cref="AccessLineText"/>) or compact JSON (<see cref="AccessLineJson"/>,
+/// with the current activity's trace and span ids) the Serilog event would have given. What the
 /// <see cref="RedactingSink"/> does for that event is done here first: a line whose text (the template or any field)
 /// carries something to mask is refused, and the caller takes the Serilog path, which masks it.
 /// </summary>
-internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedactor redactor)
+internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedactor redactor, bool json = false)
 {
     /// <summary>Per template shape: the redactor's generation + 1 once its text is known to hold nothing to mask.</summary>
     private readonly int[] _cleanTemplates = new int[1 << AccessLog.Optional.Length];
@@ -33,7 +35,16 @@ internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedacto
             return false;
         }
 
-        console.Emit(new AccessLogEntry(timestamp, level, line));
+        if (json)
+        {
+            var activity = Activity.Current;
+            console.Emit(new AccessLogJsonEntry(timestamp, level, line, activity?.TraceId ?? default, activity?.SpanId ?? default));
+        }
+        else
+        {
+            console.Emit(new AccessLogEntry(timestamp, level, line));
+        }
+
         return true;
     }
 
