@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using Serilog.Events;
@@ -21,6 +22,9 @@ internal static class AccessLineJson
     private static readonly string[] PropertyPrefixes = [.. AccessLog.Optional.Select(o => ",\"" + o.Name + "\":")];
 
     private static readonly string SourceContext = ",\"SourceContext\":\"" + AccessLog.SourceContext + "\"}";
+
+    /// <summary>What JSON escapes in a string: the quote, the backslash and the control characters below a space.</summary>
+    private static readonly SearchValues<char> ToEscape = SearchValues.Create("\"\\\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
     /// <summary>Per template shape: its event id (<c>@i</c>), computed once.</summary>
     private static readonly string?[] EventIds = new string?[1 << AccessLog.Optional.Length];
@@ -213,18 +217,18 @@ internal static class AccessLineJson
     private static void Escaped(TextWriter output, string value, bool inMessage)
     {
         var text = value.AsSpan();
-        Span<char> hex = stackalloc char[4];
-        var clean = 0;
-        for (var i = 0; i < text.Length; i++)
+        var next = text.IndexOfAny(ToEscape);
+        if (next < 0)
         {
-            var c = text[i];
-            if (c >= ' ' && c != '"' && c != '\\')
-            {
-                continue;
-            }
+            output.Write(text);
+            return;
+        }
 
-            output.Write(text[clean..i]);
-            clean = i + 1;
+        Span<char> hex = stackalloc char[4];
+        while (next >= 0)
+        {
+            output.Write(text[..next]);
+            var c = text[next];
             switch (c)
             {
                 case '"':
@@ -251,9 +255,12 @@ internal static class AccessLineJson
                     output.Write(hex);
                     break;
             }
+
+            text = text[(next + 1)..];
+            next = text.IndexOfAny(ToEscape);
         }
 
-        output.Write(text[clean..]);
+        output.Write(text);
     }
 
     /// <summary>The level's name as <c>@l</c> carries it (the enum's name).</summary>
