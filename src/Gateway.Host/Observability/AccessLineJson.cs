@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Json;
 
 namespace Gateway.Host.Observability;
 
@@ -11,7 +12,8 @@ namespace Gateway.Host.Observability;
 /// (<c>LOG_FORMAT=json</c>), character for character, straight from the fields: <c>@t</c> (UTC, round-trip format),
 /// <c>@m</c> (the template rendered as Serilog renders it: strings quoted, only their quotes escaped, then the whole
 /// message JSON-escaped), <c>@i</c> (Serilog's hash of the template text), <c>@l</c> unless Information, <c>@tr</c>
-/// and <c>@sp</c> when there is an activity, then the properties in the event's order and its source context.
+/// and <c>@sp</c> when there is an activity, then the properties in the event's order, its source context and what
+/// the log context added (<see cref="LogContextProperties"/>: Kestrel's <c>ConnectionId</c>, any scope).
 /// </summary>
 internal static class AccessLineJson
 {
@@ -21,7 +23,10 @@ internal static class AccessLineJson
     /// <summary>Each optional field's JSON property name (<c>,"Model":</c>).</summary>
     private static readonly string[] PropertyPrefixes = [.. AccessLog.Optional.Select(o => ",\"" + o.Name + "\":")];
 
-    private static readonly string SourceContext = ",\"SourceContext\":\"" + AccessLog.SourceContext + "\"}";
+    private static readonly string SourceContext = ",\"SourceContext\":\"" + AccessLog.SourceContext + "\"";
+
+    /// <summary>The formatter <see cref="RenderedCompactJsonFormatter"/> writes property values with by default.</summary>
+    private static readonly JsonValueFormatter Values = new(typeTagName: "$type");
 
     /// <summary>What JSON escapes in a string: the quote, the backslash and the control characters below a space.</summary>
     private static readonly SearchValues<char> ToEscape = SearchValues.Create("\"\\\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
@@ -30,7 +35,13 @@ internal static class AccessLineJson
     private static readonly string?[] EventIds = new string?[1 << AccessLog.Optional.Length];
 
     public static void Write(
-        TextWriter output, DateTimeOffset timestamp, LogEventLevel level, in AccessLine line, ActivityTraceId traceId = default, ActivitySpanId spanId = default)
+        TextWriter output,
+        DateTimeOffset timestamp,
+        LogEventLevel level,
+        in AccessLine line,
+        ActivityTraceId traceId = default,
+        ActivitySpanId spanId = default,
+        ReadOnlySpan<KeyValuePair<string, LogEventPropertyValue>> context = default)
     {
         var shape = AccessLog.ShapeOf(line);
         Span<char> number = stackalloc char[64];
@@ -84,6 +95,15 @@ internal static class AccessLineJson
         TextProperty(output, 9, line.RequestId);
         TextProperty(output, 10, line.TraceId);
         output.Write(SourceContext);
+        foreach (var (name, value) in context)
+        {
+            output.Write(',');
+            JsonValueFormatter.WriteQuotedJsonString(name.StartsWith('@') ? "@" + name : name, output);
+            output.Write(':');
+            Values.Format(value, output);
+        }
+
+        output.Write('}');
         output.WriteLine();
     }
 

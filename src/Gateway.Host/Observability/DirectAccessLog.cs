@@ -16,7 +16,7 @@ internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedacto
     /// <summary>Per template shape: the redactor's generation + 1 once its text is known to hold nothing to mask.</summary>
     private readonly int[] _cleanTemplates = new int[1 << AccessLog.Optional.Length];
 
-    public bool TryWrite(DateTimeOffset timestamp, LogEventLevel level, int shape, string templateText, in AccessLine line)
+    public bool TryWrite(DateTimeOffset timestamp, LogEventLevel level, int shape, string templateText, in AccessLine line, LogContextProperties context)
     {
         var generation = redactor.Generation;
         if (Volatile.Read(ref _cleanTemplates[shape]) != generation + 1)
@@ -38,7 +38,8 @@ internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedacto
         if (json)
         {
             var activity = Activity.Current;
-            console.Emit(new AccessLogJsonEntry(timestamp, level, line, activity?.TraceId ?? default, activity?.SpanId ?? default));
+            var extra = Extra(context.Capture(timestamp, level), shape);
+            console.Emit(new AccessLogJsonEntry(timestamp, level, line, activity?.TraceId ?? default, activity?.SpanId ?? default, extra));
         }
         else
         {
@@ -46,6 +47,30 @@ internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedacto
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The log context's properties as the Serilog event would carry them after its own: none that the event already
+    /// has (enrichers only add what is absent), each redacted as the <see cref="RedactingSink"/> redacts it.
+    /// </summary>
+    private KeyValuePair<string, LogEventPropertyValue>[] Extra(IReadOnlyDictionary<string, LogEventPropertyValue> context, int shape)
+    {
+        if (context.Count == 0)
+        {
+            return [];
+        }
+
+        var extra = new KeyValuePair<string, LogEventPropertyValue>[context.Count];
+        var count = 0;
+        foreach (var (name, value) in context)
+        {
+            if (!AccessLog.HasProperty(shape, name))
+            {
+                extra[count++] = new(name, RedactingSink.RedactProperty(redactor, name, value));
+            }
+        }
+
+        return count == extra.Length ? extra : extra[..count];
     }
 
     private bool Clean(string? text) => text is null || ReferenceEquals(redactor.Redact(text), text);

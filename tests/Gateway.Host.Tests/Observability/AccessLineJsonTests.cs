@@ -5,7 +5,9 @@ using Gateway.Host.Observability;
 using Gateway.Host.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Serilog.Context;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -132,23 +134,56 @@ public sealed class AccessLineJsonTests
     }
 
     [Fact]
-    public async Task The_gateways_own_logger_adds_nothing_to_an_access_event_that_the_direct_line_leaves_out()
+    public async Task In_the_gateways_own_pipeline_the_direct_line_is_the_serilog_line_log_context_included()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 7, 8, 9, 123, TimeSpan.Zero));
-        var sink = new CapturingSink();
+        var captured = new CapturingSink();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.AddGatewayLogging(new GatewaySettings { LogFormat = "json" }, new GatewayAppOptions { ConsoleLogging = false, LogSink = sink });
+        var settings = new GatewaySettings { LogFormat = "json", Auth = new AuthSettings { BearerToken = "sk-known-secret-1" } };
+        builder.AddGatewayLogging(settings, new GatewayAppOptions { ConsoleLogging = false, LogSink = captured });
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<AccessLog>();
         await using var app = builder.Build();
-        var line = LineOf((1 << AccessLog.Optional.Length) - 1, 12.5, 40, "ok");
-        using var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var output = new MemoryStream();
+        var console = new BufferedConsoleSink(Json, output, time);
+        var direct = new AccessLog(app.Services.GetRequiredService<Serilog.ILogger>(), time, new DirectAccessLog(console, app.Services.GetRequiredService<SecretRedactor>(), json: true));
+        var throughSerilog = app.Services.GetRequiredService<AccessLog>(); // the extra sink: no direct line
+        var scopes = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Connections");
+        var line = LineOf(0b000_0111_0101, 12.5, 40, "ok");
+        var expected = new List<string>();
 
-        app.Services.GetRequiredService<AccessLog>().Write(LogEventLevel.Information, line);
+        // What a request has around it: Kestrel's connection scope (through the logger factory's scopes), and
+        // anything else a scope or the log context carries, to mask or to leave out as the pipeline does.
+        using (scopes.BeginScope(new Dictionary<string, object> { ["ConnectionId"] = "0HNQHH2FKJF97", ["Model"] = "the line's own wins", ["Retries"] = 9 }))
+        using (scopes.BeginScope("a plain scope for {Client} with \"quotes\"", "client \\ one"))
+        using (scopes.BeginScope(new Dictionary<string, object> { ["api_key"] = "visible?", ["Note"] = "carries sk-known-secret-1" }))
+        using (LogContext.PushProperty("@at", "a \"quoted\" ünïcødé value\n"))
+        using (LogContext.PushProperty("Client", new { Name = "n", Token = "t", Limits = new[] { 1, 2 } }, destructureObjects: true))
+        using (var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            foreach (var level in new[] { LogEventLevel.Information, LogEventLevel.Warning })
+            {
+                throughSerilog.Write(level, line);
+                direct.Write(level, line);
+            }
+        }
 
-        using var written = new StringWriter();
-        Json.Format(Assert.Single(sink.Events), written);
-        Assert.Equal(written.ToString(), Direct(line, LogEventLevel.Information, time, activity.TraceId, activity.SpanId));
+        direct.Write(LogEventLevel.Information, line); // no scope, no activity
+        throughSerilog.Write(LogEventLevel.Information, line);
+        console.Dispose();
+
+        foreach (var e in captured.Events)
+        {
+            using var written = new StringWriter();
+            Json.Format(e, written);
+            expected.Add(written.ToString());
+        }
+
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray());
+        Assert.Equal(string.Concat(expected), lines);
+        Assert.Contains("\"ConnectionId\":\"0HNQHH2FKJF97\"", lines, StringComparison.Ordinal);
+        Assert.Contains("\"api_key\":\"***\"", lines, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-known-secret-1", lines, StringComparison.Ordinal);
     }
 
     private static AccessLine LineOf(int shape, double milliseconds, int count, string text)
