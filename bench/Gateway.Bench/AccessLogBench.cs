@@ -68,9 +68,16 @@ public class AccessLogBench
     [BenchmarkCategory("json")]
     public void JsonDirectLineRendered() => AccessLineJson.Write(_null, DateTimeOffset.Now, LogEventLevel.Information, Line);
 
+    /// <summary>A request's log context as Kestrel leaves it (its connection scope): the JSON lines carry it.</summary>
+    private IDisposable? _connectionScope;
+
+    [GlobalSetup]
+    public void Setup() => _connectionScope = Serilog.Context.LogContext.PushProperty("ConnectionId", "0HNQHH2FKJF97");
+
     [GlobalCleanup]
     public void Cleanup()
     {
+        _connectionScope?.Dispose();
         _text.Console.Dispose();
         _json.Console.Dispose();
     }
