@@ -26,5 +26,18 @@ internal sealed class PipeClientResponseWriter(PipeWriter writer) : IClientRespo
         }
     }
 
+    /// <summary>
+    /// Kestrel's own write-and-flush: the bytes go straight to the connection's output. Before the response has
+    /// started this also spares the block Kestrel would rent to hold bytes written ahead of the headers.
+    /// </summary>
+    public async ValueTask WriteAndFlushAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var result = await writer.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            throw Closed();
+        }
+    }
+
     private static OperationCanceledException Closed() => new("The client response is closed.");
 }

@@ -16,4 +16,13 @@ internal sealed class ContentCaptureWriter(IClientResponseWriter inner, ContentC
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public ValueTask WriteAndFlushAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        capture.CollectStreamWrite(bytes.Span);
+        return inner.WriteAndFlushAsync(bytes, cancellationToken);
+    }
+
+    /// <summary>The capture parses each event from its own write.</summary>
+    public bool NeedsOneWritePerEvent => true;
 }

@@ -17,6 +17,23 @@ internal sealed class FirstWriteClock(IClientResponseWriter inner, TimeProvider 
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
+        Observe(bytes.Span);
+        return inner.WriteAsync(bytes, cancellationToken);
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public ValueTask WriteAndFlushAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        Observe(bytes.Span);
+        return inner.WriteAndFlushAsync(bytes, cancellationToken);
+    }
+
+    /// <summary>Finish reasons are read from each event's own write.</summary>
+    public bool NeedsOneWritePerEvent => FinishReasons is not null || inner.NeedsOneWritePerEvent;
+
+    private void Observe(ReadOnlySpan<byte> bytes)
+    {
         if (FirstWriteAt == 0)
         {
             FirstWriteAt = time.GetTimestamp();
@@ -24,11 +41,7 @@ internal sealed class FirstWriteClock(IClientResponseWriter inner, TimeProvider 
 
         if (FinishReasons is { } reasons)
         {
-            Observability.FinishReasons.Collect(bytes.Span, reasons);
+            Observability.FinishReasons.Collect(bytes, reasons);
         }
-
-        return inner.WriteAsync(bytes, cancellationToken);
     }
-
-    public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 }

@@ -30,7 +30,7 @@ internal static class DirectSseRelay
         using var closeOnCancel = token.UnsafeRegister(static s => ((Stream)s!).Dispose(), body);
         using var closeOnStop = stop.UnsafeRegister(static s => ((Stream)s!).Dispose(), body);
         using var watch = StreamSilenceWatch.Start(timeouts, body.Dispose);
-        var parser = new SseEventParser();
+        using var parser = new SseEventParser(eventsEndWithChunk: true);
         try
         {
             while (!stop.IsCancellationRequested)
@@ -62,6 +62,11 @@ internal static class DirectSseRelay
                 }
                 finally
                 {
+                    if (writer.HasHeld)
+                    {
+                        await WriteHeldAsync(writer).ConfigureAwait(false);
+                    }
+
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
@@ -78,6 +83,22 @@ internal static class DirectSseRelay
         {
             // However the relay ended, the upstream connection closes now (the response owner disposes it too).
             await body.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A read that ended early (a malformed event, a failed write) may leave events held for one write that point into
+    /// the read's buffer: they go out now, as they would have one by one, before the buffer is reused.
+    /// </summary>
+    private static async ValueTask WriteHeldAsync(RelayEventWriter writer)
+    {
+        try
+        {
+            await writer.WriteHeldAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The client is gone too: the relay's own exception says how the stream ended.
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Gateway.Streams.Sse;
 
 /// <summary>
@@ -10,13 +8,18 @@ namespace Gateway.Streams.Sse;
 /// (nothing allocated per event). An event whose one <c>data:</c> line and closing blank line lie whole inside one
 /// chunk (vLLM's every event) is handed out as a slice of that chunk, without a copy; anything the parser keeps past
 /// the end of a chunk (a line or an event split across reads) is copied, so the caller may reuse the chunk's buffer
-/// for its next read once it has read the chunk's events out.
+/// for its next read once it has read the chunk's events out. The copies live in pooled buffers, given back on
+/// <see cref="Dispose"/>. An event completed from such a copy is handed out as a copy of its own unless the caller
+/// promised to be done with every event before it feeds the next chunk: then it is the parser's buffer itself.
 /// </summary>
-internal sealed class SseEventParser
+internal sealed class SseEventParser : IDisposable
 {
     private readonly int _maxEventBytes;
-    private ArrayBufferWriter<byte>? _line;
-    private ArrayBufferWriter<byte>? _data;
+    private readonly bool _eventsEndWithChunk;
+    private PooledBytes? _line;
+    private PooledBytes? _data;
+    private PooledBytes? _handedOut;
+    private PooledBytes? _spare;
     private ReadOnlyMemory<byte> _rest;
     private ReadOnlyMemory<byte> _slice;
     private bool _hasSlice;
@@ -24,7 +27,15 @@ internal sealed class SseEventParser
     private bool _lastWasCr;
 
     /// <param name="maxEventBytes">An event larger than this is a protocol violation (a runaway upstream).</param>
-    public SseEventParser(int maxEventBytes = DefaultMaxEventBytes) => _maxEventBytes = maxEventBytes;
+    /// <param name="eventsEndWithChunk">
+    /// The caller is done with a chunk's events before it feeds the next chunk: an event completed from what the parser
+    /// kept is handed out without a copy (valid until the next <see cref="Feed(ReadOnlyMemory{byte})"/>).
+    /// </param>
+    public SseEventParser(int maxEventBytes = DefaultMaxEventBytes, bool eventsEndWithChunk = false)
+    {
+        _maxEventBytes = maxEventBytes;
+        _eventsEndWithChunk = eventsEndWithChunk;
+    }
 
     /// <summary>4 MiB: vLLM's chunks are a few KB even with <c>top_logprobs</c>; a bigger event is a runaway upstream.</summary>
     public const int DefaultMaxEventBytes = 4 * 1024 * 1024;
@@ -41,6 +52,18 @@ internal sealed class SseEventParser
         if (!_rest.IsEmpty)
         {
             throw new InvalidOperationException("The previous chunk still holds events: read them out first.");
+        }
+
+        if (_handedOut is { } used)
+        {
+            // The previous chunk's events are done with: the buffer an event was handed out in is free again.
+            used.Reset();
+            _handedOut = null;
+            _spare ??= used;
+            if (!ReferenceEquals(_spare, used))
+            {
+                used.Dispose();
+            }
         }
 
         _rest = chunk;
@@ -69,7 +92,7 @@ internal sealed class SseEventParser
             var end = span.IndexOfAny((byte)'\n', (byte)'\r');
             if (end < 0)
             {
-                Append(_line ??= new ArrayBufferWriter<byte>(256), span);
+                Append(_line ??= new PooledBytes(256), span);
                 Consume(span.Length);
                 continue;
             }
@@ -87,7 +110,7 @@ internal sealed class SseEventParser
                 Append(pending, line.Span);
                 Consume(end + 1);
                 dispatched = ProcessLine(pending.WrittenMemory, inChunk: false, out e);
-                pending.ResetWrittenCount();
+                pending.Reset();
             }
 
             if (dispatched)
@@ -127,7 +150,7 @@ internal sealed class SseEventParser
     {
         if (_hasSlice)
         {
-            Append(_data ??= new ArrayBufferWriter<byte>(256), _slice.Span);
+            Append(_data ??= TakeBuffer(), _slice.Span);
             _slice = default;
             _hasSlice = false;
         }
@@ -144,8 +167,23 @@ internal sealed class SseEventParser
                 return false;
             }
 
-            e = new SseEvent(_hasSlice ? _slice : _data!.WrittenSpan.ToArray());
-            _data?.ResetWrittenCount();
+            if (_hasSlice)
+            {
+                e = new SseEvent(_slice);
+            }
+            else if (_eventsEndWithChunk && _handedOut is null)
+            {
+                // Handed out as it is; the next event collects in another buffer.
+                _handedOut = _data!;
+                _data = null;
+                e = new SseEvent(_handedOut.WrittenMemory);
+            }
+            else
+            {
+                e = new SseEvent(_data!.WrittenSpan.ToArray());
+            }
+
+            _data?.Reset();
             _slice = default;
             _hasSlice = false;
             _hasData = false;
@@ -180,7 +218,7 @@ internal sealed class SseEventParser
             return false;
         }
 
-        var data = _data ??= new ArrayBufferWriter<byte>(256);
+        var data = _data ??= TakeBuffer();
         if (_hasSlice)
         {
             Append(data, _slice.Span);
@@ -198,7 +236,24 @@ internal sealed class SseEventParser
         return false;
     }
 
-    private void Append(ArrayBufferWriter<byte> target, ReadOnlySpan<byte> bytes)
+    private PooledBytes TakeBuffer()
+    {
+        var buffer = _spare ?? new PooledBytes(256);
+        _spare = null;
+        return buffer;
+    }
+
+    /// <summary>Gives the kept bytes' buffers back to the pool (events handed out from them are invalid after this).</summary>
+    public void Dispose()
+    {
+        _line?.Dispose();
+        _data?.Dispose();
+        _handedOut?.Dispose();
+        _spare?.Dispose();
+        _line = _data = _handedOut = _spare = null;
+    }
+
+    private void Append(PooledBytes target, ReadOnlySpan<byte> bytes)
     {
         CheckSize(target.WrittenCount + bytes.Length);
         target.Write(bytes);

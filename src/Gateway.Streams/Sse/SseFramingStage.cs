@@ -19,7 +19,9 @@ internal sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
+#pragma warning disable CA1001 // Akka ends a stage's logic with PostStop, which disposes the parser
     private sealed class Logic : InAndOutGraphStageLogic
+#pragma warning restore CA1001
     {
         private readonly SseFramingStage _stage;
         private readonly SseEventParser _parser = new();
@@ -94,5 +96,8 @@ internal sealed class SseFramingStage : GraphStage<FlowShape<ReadOnlyMemory<byte
                 CompleteStage();
             }
         }
+
+        /// <summary>The parser's pooled buffers go back (the events it handed out are copies).</summary>
+        public override void PostStop() => _parser.Dispose();
     }
 }

@@ -21,6 +21,47 @@ public class RelayEventWriterSpec
         Assert.Equal(1, client.Flushes);
     }
 
+    [Fact]
+    public async Task Holds_adjacent_frames_of_one_read_for_one_write_that_goes_out_before_the_reads_flush()
+    {
+        var read = Encoding.UTF8.GetBytes("data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: {\"c\":3}\n\n");
+        var client = new RecordingClientWriter();
+        var writer = new RelayEventWriter(client, stripUsageChunk: false, CancellationToken.None);
+
+        await writer.WriteAsync(new SseEvent(read.AsMemory(6, 7), MoreFollows: true));
+        await writer.WriteAsync(new SseEvent(read.AsMemory(21, 7), MoreFollows: true));
+        Assert.True(writer.HasHeld);
+        Assert.Equal(0, client.Writes);
+
+        await writer.WriteAsync(new SseEvent(read.AsMemory(36, 7)));
+
+        Assert.False(writer.HasHeld);
+        Assert.Equal(Encoding.UTF8.GetString(read), client.Text);
+        Assert.Equal(1, client.Writes);
+        Assert.Equal(1, client.Flushes);
+    }
+
+    [Fact]
+    public async Task A_dropped_usage_chunk_or_a_frame_elsewhere_ends_the_held_run_in_order()
+    {
+        var read = Encoding.UTF8.GetBytes("data: {\"a\":1}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n\ndata: {\"b\":2}\n\n");
+        var other = Encoding.UTF8.GetBytes("data: {\"c\":3}\n\n");
+        var client = new RecordingClientWriter();
+        var writer = new RelayEventWriter(client, stripUsageChunk: true, CancellationToken.None);
+        var usageStart = 21;
+        var usageLength = Encoding.UTF8.GetByteCount("{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}");
+
+        await writer.WriteAsync(new SseEvent(read.AsMemory(6, 7), MoreFollows: true));
+        await writer.WriteAsync(new SseEvent(read.AsMemory(usageStart, usageLength), MoreFollows: true));
+        await writer.WriteAsync(new SseEvent(read.AsMemory(usageStart + usageLength + 8, 7), MoreFollows: true));
+        await writer.WriteAsync(new SseEvent(other.AsMemory(6, 7)));
+
+        Assert.Equal("data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: {\"c\":3}\n\n", client.Text);
+        Assert.Equal(3, client.Writes); // the usage chunk between them and the other buffer break the run
+        Assert.Equal(1, client.Flushes);
+        Assert.Equal(new TokenUsage(3, 4), writer.Usage);
+    }
+
     [Theory]
     [InlineData("data:{\"a\":1}\n\n", 5)] // no space after the colon
     [InlineData("data: {\"a\":1}\r\n\r\n", 6)] // CRLF line ends

@@ -70,7 +70,7 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Events_that_arrive_in_one_read_go_out_as_one_write_each_and_one_flush_in_that_read_cycle()
+    public async Task Events_that_arrive_in_one_read_go_out_as_one_write_and_one_flush_in_that_read_cycle()
     {
         var client = new RecordingClientWriter();
         using var response = Response(new ChunkedStream([Encoding.UTF8.GetBytes(Body)], yieldOnRead: false));
@@ -79,8 +79,38 @@ public class StreamingRelaySpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(RelayResult.Completed, result);
         Assert.Equal(Body, client.Text);
-        Assert.Equal(3, client.Writes); // each frame as it lies in the read buffer: no copy, one write
+        Assert.Equal(2, client.Writes); // both frames as they lie in the read buffer (no copy) in one write, then [DONE]
         Assert.Equal(1, client.Flushes);
+    }
+
+    [Fact]
+    public async Task A_client_writer_that_reads_each_event_gets_one_write_per_event()
+    {
+        var client = new RecordingClientWriter { NeedsOneWritePerEvent = true };
+        using var response = Response(new ChunkedStream([Encoding.UTF8.GetBytes(Body)], yieldOnRead: false));
+
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Kind;
+
+        Assert.Equal(RelayResult.Completed, result);
+        Assert.Equal(Body, client.Text);
+        Assert.Equal(3, client.Writes);
+        Assert.Equal(1, client.Flushes);
+    }
+
+    [Fact]
+    public async Task Events_held_for_one_write_still_go_out_before_the_in_band_error_of_a_malformed_event_after_them()
+    {
+        // The read's buffer is returned to the pool when the malformed event ends the read: the two events before it
+        // must be written first, not from a reused buffer later.
+        const string Read = "data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: not json\n\n";
+        var client = new RecordingClientWriter();
+        using var response = Response(new ChunkedStream([Encoding.UTF8.GetBytes(Read)], yieldOnRead: false));
+
+        var result = (await StreamingRelay.RunAsync(response, null, client, Sys.Materializer())).Kind;
+
+        Assert.Equal(RelayResult.UpstreamFailed, result);
+        Assert.StartsWith("data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: {\"error\":", client.Text, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", client.Text, StringComparison.Ordinal);
     }
 
     /// <summary>A per-event transform that changes nothing: the stream takes the graph path instead of the direct loop.</summary>

@@ -175,4 +175,76 @@ public class SseEventParserSpec
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(b.Data, out var slice));
         Assert.Same(chunk, slice.Array);
     }
+
+    /// <summary>
+    /// Parses as the direct relay does: one reused read buffer, each chunk's events read out and used (copied here, as
+    /// a write would) before the next chunk is fed.
+    /// </summary>
+    private static List<string> ParseAsTheRelayDoes(IEnumerable<byte[]> chunks, bool eventsEndWithChunk)
+    {
+        using var parser = new SseEventParser(eventsEndWithChunk: eventsEndWithChunk);
+        var buffer = new byte[Encoding.UTF8.GetByteCount(Stream)];
+        var events = new List<string>();
+        foreach (var chunk in chunks)
+        {
+            Array.Fill(buffer, (byte)'#');
+            chunk.CopyTo(buffer, 0);
+            parser.Feed(buffer.AsMemory(0, chunk.Length));
+            var read = new List<SseEvent>();
+            while (parser.TryRead(out var e))
+            {
+                read.Add(e);
+            }
+
+            events.AddRange(read.Select(e => Encoding.UTF8.GetString(e.Data.Span))); // all of them valid until the next chunk
+        }
+
+        return events;
+    }
+
+    [Fact]
+    public void Events_handed_out_until_the_next_chunk_are_the_same_events_for_every_split()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+        for (var size = 1; size <= bytes.Length; size++)
+        {
+            var chunks = bytes.Chunk(size).ToList();
+            Assert.Equal(Expected, ParseAsTheRelayDoes(chunks, eventsEndWithChunk: true));
+            Assert.Equal(Expected, ParseAsTheRelayDoes(chunks, eventsEndWithChunk: false));
+        }
+
+        for (var split = 1; split < bytes.Length; split++)
+        {
+            Assert.Equal(Expected, ParseAsTheRelayDoes([bytes[..split], bytes[split..]], eventsEndWithChunk: true));
+        }
+    }
+
+    [Fact]
+    public void An_event_completed_from_kept_bytes_is_handed_out_without_a_copy_only_when_it_ends_with_the_chunk()
+    {
+        var first = Encoding.UTF8.GetBytes("data: {\"a\":");
+        var second = Encoding.UTF8.GetBytes("1}\n\ndata: x\ndata: y\n\n");
+
+        using var reusing = new SseEventParser(eventsEndWithChunk: true);
+        reusing.Feed(first);
+        Assert.False(reusing.TryRead(out _));
+        reusing.Feed(second);
+        Assert.True(reusing.TryRead(out var carried));
+        Assert.True(reusing.TryRead(out var twoLines)); // a second kept event in the same chunk: a copy of its own
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(carried.Data.Span));
+        Assert.Equal("x\ny", Encoding.UTF8.GetString(twoLines.Data.Span));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(carried.Data, out var kept));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(twoLines.Data, out var copy));
+        Assert.Equal(0, copy.Offset);
+        Assert.Equal(copy.Count, copy.Array!.Length); // an exact copy
+        Assert.NotEqual(kept.Count, kept.Array!.Length); // the parser's pooled buffer
+
+        using var copying = new SseEventParser();
+        copying.Feed(first);
+        Assert.False(copying.TryRead(out _));
+        copying.Feed(second);
+        Assert.True(copying.TryRead(out var copied));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(copied.Data, out var exact));
+        Assert.Equal(exact.Count, exact.Array!.Length);
+    }
 }

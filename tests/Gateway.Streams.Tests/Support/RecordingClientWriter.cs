@@ -10,6 +10,9 @@ public sealed class RecordingClientWriter : IClientResponseWriter
 
     public Func<Task>? BeforeWrite { get; init; }
 
+    /// <summary>Asks the relay for one write per event (as a writer that reads each event does).</summary>
+    public bool NeedsOneWritePerEvent { get; init; }
+
     public int Flushes { get; private set; }
 
     /// <summary>How many writes the client was handed (a frame written in place is one).</summary>
