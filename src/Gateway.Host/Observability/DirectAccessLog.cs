@@ -7,9 +7,10 @@ namespace Gateway.Host.Observability;
 /// <summary>
 /// The access log's short way out when the batched console is the only sink: the line is queued as its fields and
 /// rendered by the writer to the same text (<see cref="AccessLineText"/>) or compact JSON (<see cref="AccessLineJson"/>,
-/// with the current activity's trace and span ids) the Serilog event would have given. What the
-/// <see cref="RedactingSink"/> does for that event is done here first: a line whose text (the template or any field)
-/// carries something to mask is refused, and the caller takes the Serilog path, which masks it.
+/// with the current activity's trace and span ids and the log context's properties) the Serilog event would have
+/// given. What the <see cref="RedactingSink"/> does for that event is done here first: a line whose text (the template
+/// or any field) carries something to mask is refused, and the caller takes the Serilog path, which masks it; the log
+/// context's properties are masked in place, as the sink masks them.
 /// </summary>
 internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedactor redactor, bool json = false)
 {
@@ -62,15 +63,30 @@ internal sealed class DirectAccessLog(BufferedConsoleSink console, SecretRedacto
 
         var extra = new KeyValuePair<string, LogEventPropertyValue>[context.Count];
         var count = 0;
-        foreach (var (name, value) in context)
+        if (context is Dictionary<string, LogEventPropertyValue> properties)
+        {
+            foreach (var (name, value) in properties) // the event's own dictionary: its enumerator is not boxed
+            {
+                Add(name, value);
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in context)
+            {
+                Add(name, value);
+            }
+        }
+
+        return count == extra.Length ? extra : extra[..count];
+
+        void Add(string name, LogEventPropertyValue value)
         {
             if (!AccessLog.HasProperty(shape, name))
             {
                 extra[count++] = new(name, RedactingSink.RedactProperty(redactor, name, value));
             }
         }
-
-        return count == extra.Length ? extra : extra[..count];
     }
 
     private bool Clean(string? text) => text is null || ReferenceEquals(redactor.Redact(text), text);
