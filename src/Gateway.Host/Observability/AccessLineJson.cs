@@ -35,7 +35,7 @@ internal static class AccessLineJson
     private static readonly string?[] EventIds = new string?[1 << AccessLog.Optional.Length];
 
     public static void Write(
-        TextWriter output,
+        TextWriter writer,
         DateTimeOffset timestamp,
         LogEventLevel level,
         in AccessLine line,
@@ -43,12 +43,38 @@ internal static class AccessLineJson
         ActivitySpanId spanId = default,
         ReadOnlySpan<KeyValuePair<string, LogEventPropertyValue>> context = default)
     {
+        var output = new LineBuffer(stackalloc char[1024]); // the line's many pieces go to the writer in one call
+        try
+        {
+            WriteFields(ref output, timestamp, level, line, traceId, spanId);
+            output.WriteTo(writer);
+        }
+        finally
+        {
+            output.Dispose();
+        }
+
+        foreach (var (name, value) in context)
+        {
+            writer.Write(',');
+            JsonValueFormatter.WriteQuotedJsonString(name.StartsWith('@') ? "@" + name : name, writer);
+            writer.Write(':');
+            Values.Format(value, writer);
+        }
+
+        writer.Write('}');
+        writer.WriteLine();
+    }
+
+    /// <summary>Everything up to the log context's properties: the line's own fields and its source context.</summary>
+    private static void WriteFields(ref LineBuffer output, DateTimeOffset timestamp, LogEventLevel level, in AccessLine line, ActivityTraceId traceId, ActivitySpanId spanId)
+    {
         var shape = AccessLog.ShapeOf(line);
         Span<char> number = stackalloc char[64];
         output.Write("{\"@t\":\"");
         output.Write(number[..Format(timestamp.UtcDateTime, number)]);
         output.Write("\",\"@m\":\"");
-        WriteMessage(output, line, number);
+        WriteMessage(ref output, line, number);
         output.Write("\",\"@i\":\"");
         output.Write(EventIds[shape] ??= EventIdHash.Compute(AccessLog.TemplateTextOf(shape)).ToString("x8", CultureInfo.InvariantCulture));
         output.Write('"');
@@ -74,83 +100,73 @@ internal static class AccessLineJson
         }
 
         output.Write(",\"Method\":");
-        JsonString(output, line.Method);
+        JsonString(ref output, line.Method);
         output.Write(",\"Path\":");
-        JsonString(output, line.Path);
+        JsonString(ref output, line.Path);
         output.Write(",\"Status\":");
         output.Write(number[..Format(line.Status, number)]);
         output.Write(",\"ElapsedMs\":");
-        JsonNumber(output, line.ElapsedMs, number);
+        JsonNumber(ref output, line.ElapsedMs, number);
         output.Write(",\"Outcome\":");
-        JsonString(output, line.Outcome);
-        TextProperty(output, 0, line.Model);
-        TextProperty(output, 1, line.Replica);
-        TextProperty(output, 2, line.Key);
-        TextProperty(output, 3, line.ErrorCode);
-        NumberProperty(output, 4, line.QueueMs, number);
-        NumberProperty(output, 5, line.TtftMs, number);
-        CountProperty(output, 6, line.PromptTokens, number);
-        CountProperty(output, 7, line.CompletionTokens, number);
-        CountProperty(output, 8, line.Retries, number);
-        TextProperty(output, 9, line.RequestId);
-        TextProperty(output, 10, line.TraceId);
+        JsonString(ref output, line.Outcome);
+        TextProperty(ref output, 0, line.Model);
+        TextProperty(ref output, 1, line.Replica);
+        TextProperty(ref output, 2, line.Key);
+        TextProperty(ref output, 3, line.ErrorCode);
+        NumberProperty(ref output, 4, line.QueueMs, number);
+        NumberProperty(ref output, 5, line.TtftMs, number);
+        CountProperty(ref output, 6, line.PromptTokens, number);
+        CountProperty(ref output, 7, line.CompletionTokens, number);
+        CountProperty(ref output, 8, line.Retries, number);
+        TextProperty(ref output, 9, line.RequestId);
+        TextProperty(ref output, 10, line.TraceId);
         output.Write(SourceContext);
-        foreach (var (name, value) in context)
-        {
-            output.Write(',');
-            JsonValueFormatter.WriteQuotedJsonString(name.StartsWith('@') ? "@" + name : name, output);
-            output.Write(':');
-            Values.Format(value, output);
-        }
-
-        output.Write('}');
-        output.WriteLine();
     }
 
     /// <summary>The rendered message, JSON-escaped (the template's own text needs no escaping).</summary>
-    private static void WriteMessage(TextWriter output, in AccessLine line, Span<char> number)
+    private static void WriteMessage(ref LineBuffer output, in AccessLine line, scoped Span<char> number)
     {
-        MessageString(output, line.Method);
+        MessageString(ref output, line.Method);
         output.Write(' ');
-        MessageString(output, line.Path);
+        MessageString(ref output, line.Path);
         output.Write(' ');
         output.Write(number[..Format(line.Status, number)]);
         output.Write(' ');
-        Tenths(output, line.ElapsedMs, number);
+        Tenths(ref output, line.ElapsedMs, number);
         output.Write(" ms outcome=");
-        MessageString(output, line.Outcome);
-        MessageText(output, 0, line.Model);
-        MessageText(output, 1, line.Replica);
-        MessageText(output, 2, line.Key);
-        MessageText(output, 3, line.ErrorCode);
-        MessageTenths(output, 4, line.QueueMs, number);
-        MessageTenths(output, 5, line.TtftMs, number);
-        MessageCount(output, 6, line.PromptTokens, number);
-        MessageCount(output, 7, line.CompletionTokens, number);
-        MessageCount(output, 8, line.Retries, number);
-        MessageText(output, 9, line.RequestId);
-        MessageText(output, 10, line.TraceId);
+        MessageString(ref output, line.Outcome);
+        MessageText(ref output, 0, line.Model);
+        MessageText(ref output, 1, line.Replica);
+        MessageText(ref output, 2, line.Key);
+        MessageText(ref output, 3, line.ErrorCode);
+        MessageTenths(ref output, 4, line.QueueMs, number);
+        MessageTenths(ref output, 5, line.TtftMs, number);
+        MessageCount(ref output, 6, line.PromptTokens, number);
+        MessageCount(ref output, 7, line.CompletionTokens, number);
+        MessageCount(ref output, 8, line.Retries, number);
+        MessageText(ref output, 9, line.RequestId);
+        MessageText(ref output, 10, line.TraceId);
     }
 
-    private static void MessageText(TextWriter output, int field, string? value)
+    private static void MessageText(ref LineBuffer output, int field, string? value)
     {
         if (value is not null)
         {
             output.Write(MessagePrefixes[field]);
-            MessageString(output, value);
+            MessageString(ref output, value);
         }
     }
 
-    private static void MessageTenths(TextWriter output, int field, double? value, Span<char> buffer)
+    private static void MessageTenths(ref LineBuffer output, int field, double? value, scoped Span<char> buffer)
     {
         if (value is { } ms)
         {
             output.Write(MessagePrefixes[field]);
-            Tenths(output, ms, buffer);
+            Tenths(ref output, ms, buffer);
         }
     }
 
-    private static void MessageCount(TextWriter output, int field, int? value, Span<char> buffer)
+    private static void MessageCount(ref LineBuffer output, int field, int? value, scoped Span<char> buffer)
     {
         if (value is { } count)
         {
@@ -163,7 +179,7 @@ internal static class AccessLineJson
     /// A string value inside the message: Serilog renders it <c>"…"</c> with its quotes escaped as <c>\"</c> (and
     /// nothing else), then the message is JSON-escaped; null renders as <c>null</c>.
     /// </summary>
-    private static void MessageString(TextWriter output, string? value)
+    private static void MessageString(ref LineBuffer output, string? value)
     {
         if (value is null)
         {
@@ -172,29 +188,29 @@ internal static class AccessLineJson
         }
 
         output.Write("\\\"");
-        Escaped(output, value, inMessage: true);
+        Escaped(ref output, value, inMessage: true);
         output.Write("\\\"");
     }
 
-    private static void TextProperty(TextWriter output, int field, string? value)
+    private static void TextProperty(ref LineBuffer output, int field, string? value)
     {
         if (value is not null)
         {
             output.Write(PropertyPrefixes[field]);
-            JsonString(output, value);
+            JsonString(ref output, value);
         }
     }
 
-    private static void NumberProperty(TextWriter output, int field, double? value, Span<char> buffer)
+    private static void NumberProperty(ref LineBuffer output, int field, double? value, scoped Span<char> buffer)
     {
         if (value is { } number)
         {
             output.Write(PropertyPrefixes[field]);
-            JsonNumber(output, number, buffer);
+            JsonNumber(ref output, number, buffer);
         }
     }
 
-    private static void CountProperty(TextWriter output, int field, int? value, Span<char> buffer)
+    private static void CountProperty(ref LineBuffer output, int field, int? value, scoped Span<char> buffer)
     {
         if (value is { } count)
         {
@@ -204,7 +220,7 @@ internal static class AccessLineJson
     }
 
     /// <summary>A string property as Serilog's <c>JsonValueFormatter</c> writes it (null as <c>null</c>).</summary>
-    private static void JsonString(TextWriter output, string? value)
+    private static void JsonString(ref LineBuffer output, string? value)
     {
         if (value is null)
         {
@@ -213,16 +229,16 @@ internal static class AccessLineJson
         }
 
         output.Write('"');
-        Escaped(output, value, inMessage: false);
+        Escaped(ref output, value, inMessage: false);
         output.Write('"');
     }
 
     /// <summary>A double property as Serilog's <c>JsonValueFormatter</c> writes it: round-trip digits, or a quoted name for NaN and infinities.</summary>
-    private static void JsonNumber(TextWriter output, double value, Span<char> buffer)
+    private static void JsonNumber(ref LineBuffer output, double value, scoped Span<char> buffer)
     {
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
-            JsonString(output, value.ToString(CultureInfo.InvariantCulture));
+            JsonString(ref output, value.ToString(CultureInfo.InvariantCulture));
             return;
         }
 
@@ -234,7 +250,7 @@ internal static class AccessLineJson
     /// control characters only (non-ASCII as it is). In the message a quote was already escaped by the rendering, so
     /// it comes out as <c>\\\"</c>.
     /// </summary>
-    private static void Escaped(TextWriter output, string value, bool inMessage)
+    private static void Escaped(ref LineBuffer output, string value, bool inMessage)
     {
         var text = value.AsSpan();
         var next = text.IndexOfAny(ToEscape);
@@ -294,11 +310,11 @@ internal static class AccessLineJson
         _ => level.ToString(),
     };
 
-    private static int Format(DateTime utc, Span<char> buffer) =>
+    private static int Format(DateTime utc, scoped Span<char> buffer) =>
         utc.TryFormat(buffer, out var written, "O", CultureInfo.InvariantCulture) ? written : 0;
 
     /// <summary>A <c>{…:0.0}</c> value in the message (a number too long for the buffer formatted the slow way).</summary>
-    private static void Tenths(TextWriter output, double value, Span<char> buffer)
+    private static void Tenths(ref LineBuffer output, double value, scoped Span<char> buffer)
     {
         if (value.TryFormat(buffer, out var written, "0.0", CultureInfo.InvariantCulture))
         {
@@ -310,6 +326,6 @@ internal static class AccessLineJson
         }
     }
 
-    private static int Format(int value, Span<char> buffer) =>
+    private static int Format(int value, scoped Span<char> buffer) =>
         value.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture) ? written : 0;
 }

@@ -108,6 +108,21 @@ public sealed class AccessLineJsonTests
     }
 
     [Fact]
+    public void A_line_longer_than_the_writers_stack_buffer_renders_as_the_serilog_event_would()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 7, 8, 9, 123, TimeSpan.Zero));
+        var line = LineOf((1 << AccessLog.Optional.Length) - 1, 12.5, 40, string.Concat(Enumerable.Repeat("long \"text\" \\ ✓\n", 300))) with
+        {
+            Path = "/v1/" + new string('p', 5000),
+        };
+
+        var direct = Direct(line, LogEventLevel.Information, time);
+
+        Assert.True(direct.Length > 20_000);
+        Assert.Equal(ThroughSerilog(line, LogEventLevel.Information, time), direct);
+    }
+
+    [Fact]
     public void The_timestamp_is_written_in_utc_whatever_the_local_zone()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 31, 22, 30, 0, 5, TimeSpan.Zero));
