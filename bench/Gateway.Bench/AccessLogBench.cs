@@ -1,19 +1,24 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Gateway.Host.Hosting;
 using Gateway.Host.Observability;
 using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
 namespace Gateway.Bench;
 
 /// <summary>
-/// One access-log line (<c>-- accesslog</c>): through Serilog as any event goes (enrichers, redaction, the text
-/// formatter, rendered on the calling thread here) against the direct line the gateway writes when the batched
-/// text console is its only sink (the redaction checks and the queueing on the request thread; the rendering,
-/// which the writer does off the request path, measured on its own).
+/// One access-log line (<c>-- accesslog</c>), in each format (<c>LOG_FORMAT=text</c> and <c>json</c>): through
+/// Serilog as any event goes (enrichers, redaction, the formatter, rendered on the calling thread here) against the
+/// direct line the gateway writes when the batched console is its only sink (the redaction checks and the queueing
+/// on the request thread; the rendering, which the writer does off the request path, measured on its own).
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class AccessLogBench
 {
     private static readonly AccessLine Line = new("POST", "/v1/chat/completions", 200, 1.23, "ok")
@@ -29,35 +34,75 @@ public class AccessLogBench
         TraceId = "88e6251f9a80cb01cc06d08a41be011e",
     };
 
-    private readonly AccessLog _throughSerilog;
-    private readonly AccessLog _direct;
-    private readonly BufferedConsoleSink _console;
     private readonly StreamWriter _null = new(Stream.Null, new UTF8Encoding(false), 64 * 1024);
+    private readonly Route _text;
+    private readonly Route _json;
 
     public AccessLogBench()
     {
-        var redactor = new SecretRedactor(["bench-token"]);
-        var render = new RenderingSink(new MessageTemplateTextFormatter(ConsoleLogFormat.OutputTemplate), _null);
-        var serilog = new Serilog.LoggerConfiguration().Enrich.FromLogContext().WriteTo.Sink(new RedactingSink(render, redactor)).CreateLogger();
-        _throughSerilog = new AccessLog(serilog, TimeProvider.System);
-        _console = new BufferedConsoleSink(new MessageTemplateTextFormatter(ConsoleLogFormat.OutputTemplate), Stream.Null);
-        _direct = new AccessLog(serilog, TimeProvider.System, new DirectAccessLog(_console, redactor));
+        _text = new Route(new MessageTemplateTextFormatter(ConsoleLogFormat.OutputTemplate), json: false, _null);
+        _json = new Route(new RenderedCompactJsonFormatter(), json: true, _null);
     }
 
     [Benchmark(Baseline = true)]
-    public void SerilogEventRendered() => _throughSerilog.Write(LogEventLevel.Information, Line);
+    [BenchmarkCategory("text")]
+    public void SerilogEventRendered() => _text.ThroughSerilog.Write(LogEventLevel.Information, Line);
 
     [Benchmark]
-    public void DirectLineQueued() => _direct.Write(LogEventLevel.Information, Line);
+    [BenchmarkCategory("text")]
+    public void DirectLineQueued() => _text.Direct.Write(LogEventLevel.Information, Line);
 
     [Benchmark]
+    [BenchmarkCategory("text")]
     public void DirectLineRendered() => AccessLineText.Write(_null, DateTimeOffset.Now, LogEventLevel.Information, Line);
 
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("json")]
+    public void JsonSerilogEventRendered() => _json.ThroughSerilog.Write(LogEventLevel.Information, Line);
+
+    [Benchmark]
+    [BenchmarkCategory("json")]
+    public void JsonDirectLineQueued() => _json.Direct.Write(LogEventLevel.Information, Line);
+
+    [Benchmark]
+    [BenchmarkCategory("json")]
+    public void JsonDirectLineRendered() => AccessLineJson.Write(_null, DateTimeOffset.Now, LogEventLevel.Information, Line);
+
+    /// <summary>A request's log context as Kestrel leaves it (its connection scope): the JSON lines carry it.</summary>
+    private IDisposable? _connectionScope;
+
+    [GlobalSetup]
+    public void Setup() => _connectionScope = Serilog.Context.LogContext.PushProperty("ConnectionId", "0HNQHH2FKJF97");
+
     [GlobalCleanup]
-    public void Cleanup() => _console.Dispose();
+    public void Cleanup()
+    {
+        _connectionScope?.Dispose();
+        _text.Console.Dispose();
+        _json.Console.Dispose();
+    }
+
+    /// <summary>One format's two ways out: Serilog rendering on the calling thread, and the direct line queued on a batched console.</summary>
+    private sealed class Route
+    {
+        public Route(ITextFormatter formatter, bool json, TextWriter output)
+        {
+            var redactor = new SecretRedactor(["bench-token"]);
+            var serilog = new Serilog.LoggerConfiguration().Enrich.FromLogContext().WriteTo.Sink(new RedactingSink(new RenderingSink(formatter, output), redactor)).CreateLogger();
+            ThroughSerilog = new AccessLog(serilog, TimeProvider.System);
+            Console = new BufferedConsoleSink(formatter, Stream.Null);
+            Direct = new AccessLog(serilog, TimeProvider.System, new DirectAccessLog(Console, redactor, json));
+        }
+
+        public AccessLog ThroughSerilog { get; }
+
+        public AccessLog Direct { get; }
+
+        public BufferedConsoleSink Console { get; }
+    }
 
     /// <summary>Renders every event on the calling thread (the benchmark's stand-in for the console writer).</summary>
-    private sealed class RenderingSink(MessageTemplateTextFormatter formatter, TextWriter output) : Serilog.Core.ILogEventSink
+    private sealed class RenderingSink(ITextFormatter formatter, TextWriter output) : Serilog.Core.ILogEventSink
     {
         public void Emit(LogEvent logEvent) => formatter.Format(logEvent, output);
     }

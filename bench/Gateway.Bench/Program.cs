@@ -6,7 +6,7 @@ using Gateway.Bench;
 //        dotnet run -c Release --project bench/Gateway.Bench -- micro [--filter '*Name*']  (BenchmarkDotNet, in-process, with allocations)
 //        dotnet run -c Release --project bench/Gateway.Bench -- keys    (BenchmarkDotNet: known and unknown bearer keys take the same time)
 //        dotnet run -c Release --project bench/Gateway.Bench -- telemetry   (what metrics and tracing add per request, no exporter)
-//        dotnet run -c Release --project bench/Gateway.Bench -- accesslog   (one access-log line: through Serilog against the direct line)
+//        dotnet run -c Release --project bench/Gateway.Bench -- accesslog   (one access-log line, text and JSON: through Serilog against the direct line)
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -38,7 +38,7 @@ if (mode == "telemetry")
 if (mode == "accesslog")
 {
     var job = BenchmarkDotNet.Jobs.Job.ShortRun.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
-    BenchmarkDotNet.Running.BenchmarkRunner.Run<AccessLogBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job));
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<AccessLogBench>(BenchmarkDotNet.Configs.DefaultConfig.Instance.AddJob(job), args[1..]); // e.g. --filter '*Json*'
     return;
 }
 

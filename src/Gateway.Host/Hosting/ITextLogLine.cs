@@ -1,8 +1,8 @@
 namespace Gateway.Host.Hosting;
 
 /// <summary>
-/// A log line that renders itself as text, queued on the <see cref="BufferedConsoleSink"/> beside Serilog's events
-/// (the access log's direct lines: the same text, without building a Serilog event for it).
+/// A log line that renders itself, queued on the <see cref="BufferedConsoleSink"/> beside Serilog's events (the
+/// access log's direct lines: the same text or JSON, without building a Serilog event for it).
 /// </summary>
 internal interface ITextLogLine
 {

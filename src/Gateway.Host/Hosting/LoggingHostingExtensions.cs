@@ -27,11 +27,13 @@ internal static class LoggingHostingExtensions
         builder.Services.AddSingleton(redactor); // a config reload tells it the new key secrets
         ITextFormatter formatter = settings.JsonLogs ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(OutputTemplate);
         // A file or a pipe: queued and written in batches, off the request path.
-        var batched = options.ConsoleLogging && Console.IsOutputRedirected ? new BufferedConsoleSink(formatter, Console.OpenStandardOutput()) : null;
-        if (batched is not null && !settings.JsonLogs && options.LogSink is null)
+        var redirected = Console.IsOutputRedirected;
+        var batched = options.ConsoleLogging && redirected ? new BufferedConsoleSink(formatter, Console.OpenStandardOutput()) : null;
+        var route = AccessLogRouting.Choose(options.ConsoleLogging, redirected, settings.JsonLogs, options.LogSink is not null);
+        if (route != AccessLogRoute.Serilog && batched is not null)
         {
-            // The batched text console is the only sink: access lines skip building a Serilog event (same text).
-            builder.Services.AddSingleton(new DirectAccessLog(batched, redactor));
+            // The batched console is the only sink: access lines skip building a Serilog event (same text or JSON).
+            builder.Services.AddSingleton(new DirectAccessLog(batched, redactor, json: route == AccessLogRoute.DirectJson));
         }
 
         builder.Services.AddSerilog(logger =>

@@ -5,8 +5,8 @@ using Serilog.Parsing;
 namespace Gateway.Host.Observability;
 
 /// <summary>
-/// Writes the one access-log line per request. When the batched text console is the only sink, the line goes to it
-/// directly (<see cref="DirectAccessLog"/>: the same text, no Serilog event built). Otherwise it is written straight
+/// Writes the one access-log line per request. When the batched console is the only sink, the line goes to it
+/// directly (<see cref="DirectAccessLog"/>: the same text or JSON, no Serilog event built). Otherwise it is written straight
 /// to Serilog: the message template of each combination of present fields is parsed once and kept, and the
 /// properties are built directly. The event is the same either way: template text, property names and values, source
 /// context, trace and span ids.
@@ -39,6 +39,7 @@ internal sealed class AccessLog
     private readonly Serilog.ILogger _logger;
     private readonly TimeProvider _time;
     private readonly DirectAccessLog? _direct;
+    private readonly LogContextProperties _context;
     private readonly MessageTemplate?[] _templates = new MessageTemplate?[1 << Optional.Length];
 
     public AccessLog(Serilog.ILogger logger, TimeProvider time, DirectAccessLog? direct = null)
@@ -46,6 +47,7 @@ internal sealed class AccessLog
         _logger = logger.ForContext(Serilog.Core.Constants.SourceContextPropertyName, SourceContext);
         _time = time;
         _direct = direct;
+        _context = new LogContextProperties(_logger);
     }
 
     public bool IsEnabled(LogEventLevel level) => _logger.IsEnabled(level);
@@ -57,12 +59,31 @@ internal sealed class AccessLog
         | (line.PromptTokens is null ? 0 : 1 << 6) | (line.CompletionTokens is null ? 0 : 1 << 7) | (line.Retries is null ? 0 : 1 << 8)
         | (line.RequestId is null ? 0 : 1 << 9) | (line.TraceId is null ? 0 : 1 << 10);
 
+    /// <summary>True when an event of this shape has a property of this name (its fields and its source context).</summary>
+    internal static bool HasProperty(int shape, string name)
+    {
+        if (name is "Method" or "Path" or "Status" or "ElapsedMs" or "Outcome" || name == Serilog.Core.Constants.SourceContextPropertyName)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < Optional.Length; i++)
+        {
+            if ((shape & (1 << i)) != 0 && string.Equals(Optional[i].Name, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void Write(LogEventLevel level, in AccessLine line)
     {
         var shape = ShapeOf(line);
         var template = _templates[shape] ??= TemplateOf(shape);
         var timestamp = _time.GetLocalNow();
-        if (_direct is { } direct && direct.TryWrite(timestamp, level, shape, template.Text, line))
+        if (_direct is { } direct && direct.TryWrite(timestamp, level, shape, template.Text, line, _context))
         {
             return;
         }
@@ -102,7 +123,10 @@ internal sealed class AccessLog
         _ => line.TraceId,
     };
 
-    private static MessageTemplate TemplateOf(int shape)
+    private static MessageTemplate TemplateOf(int shape) => Parser.Parse(TemplateTextOf(shape));
+
+    /// <summary>The message template's text for a shape of line (the direct JSON line hashes it into its event id).</summary>
+    internal static string TemplateTextOf(int shape)
     {
         var text = Head;
         for (var i = 0; i < Optional.Length; i++)
@@ -113,6 +137,6 @@ internal sealed class AccessLog
             }
         }
 
-        return Parser.Parse(text);
+        return text;
     }
 }

@@ -46,11 +46,15 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
         var properties = new List<LogEventProperty>(e.Properties.Count);
         foreach (var (name, value) in e.Properties)
         {
-            properties.Add(new LogEventProperty(name, IsSensitive(name) ? Masked : RedactValue(value)));
+            properties.Add(new LogEventProperty(name, RedactProperty(redactor, name, value)));
         }
 
         return new LogEvent(e.Timestamp, e.Level, exception, template, properties, e.TraceId ?? default, e.SpanId ?? default);
     }
+
+    /// <summary>One property's value as it reaches the sinks: masked whole when its name is a credential's, else scrubbed (the same instance when nothing changes).</summary>
+    public static LogEventPropertyValue RedactProperty(SecretRedactor redactor, string name, LogEventPropertyValue value) =>
+        IsSensitive(name) ? Masked : RedactValue(redactor, value);
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 
@@ -59,7 +63,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
     {
         foreach (var (name, value) in properties)
         {
-            if (IsSensitive(name) || !ReferenceEquals(RedactValue(value), value))
+            if (IsSensitive(name) || !ReferenceEquals(RedactValue(redactor, value), value))
             {
                 return true;
             }
@@ -106,7 +110,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
         return sensitive;
     }
 
-    private LogEventPropertyValue RedactValue(LogEventPropertyValue value)
+    private static LogEventPropertyValue RedactValue(SecretRedactor redactor, LogEventPropertyValue value)
     {
         switch (value)
         {
@@ -119,7 +123,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
                 var props = new List<LogEventProperty>(structure.Properties.Count);
                 foreach (var p in structure.Properties)
                 {
-                    var v = IsSensitive(p.Name) ? Masked : RedactValue(p.Value);
+                    var v = IsSensitive(p.Name) ? Masked : RedactValue(redactor, p.Value);
                     changed |= !ReferenceEquals(v, p.Value);
                     props.Add(new LogEventProperty(p.Name, v));
                 }
@@ -128,7 +132,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
             }
 
             case SequenceValue sequence:
-                return RedactSequence(sequence);
+                return RedactSequence(redactor, sequence);
 
             case DictionaryValue dictionary:
             {
@@ -136,7 +140,7 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
                 var entries = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>();
                 foreach (var (k, v) in dictionary.Elements)
                 {
-                    var masked = k.Value is string name && IsSensitive(name) ? Masked : RedactValue(v);
+                    var masked = k.Value is string name && IsSensitive(name) ? Masked : RedactValue(redactor, v);
                     changed |= !ReferenceEquals(masked, v);
                     entries.Add(new(k, masked));
                 }
@@ -149,11 +153,19 @@ internal sealed class RedactingSink(ILogEventSink inner, SecretRedactor redactor
         }
     }
 
-    /// <summary>Its own method: a lambda capturing the sequence would allocate its closure on every call of <see cref="RedactValue"/>.</summary>
-    private SequenceValue RedactSequence(SequenceValue sequence)
+    /// <summary>Its own method: its locals stay out of <see cref="RedactValue"/>'s frame; a sequence is copied only when an element changed.</summary>
+    private static SequenceValue RedactSequence(SecretRedactor redactor, SequenceValue sequence)
     {
-        var items = sequence.Elements.Select(RedactValue).ToList();
-        return items.Where((v, i) => !ReferenceEquals(v, sequence.Elements[i])).Any() ? new SequenceValue(items) : sequence;
+        var items = new List<LogEventPropertyValue>(sequence.Elements.Count);
+        var changed = false;
+        foreach (var element in sequence.Elements)
+        {
+            var redacted = RedactValue(redactor, element);
+            changed |= !ReferenceEquals(redacted, element);
+            items.Add(redacted);
+        }
+
+        return changed ? new SequenceValue(items) : sequence;
     }
 
     /// <summary>Stands in for an exception whose text carried a credential: the scrubbed text only.</summary>
